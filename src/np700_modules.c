@@ -1,0 +1,39 @@
+/* np700 life cycle: defaults, VTY, start, stop, reopen — one place that knows every module */
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/talloc.h>
+
+#include <np700/np700.h>
+#include <np700/logging.h>
+#include <np700/modules.h>
+#include <np700/vty.h>
+
+void np700_modules_defaults(struct np700 *g)
+{
+	g->plan = np700_numplan_default;
+	g->store_cfg.path = talloc_strdup(g, "/var/lib/np700/store");
+	g->store_cfg.map_size = (size_t)1024 << 20;
+	g->store_cfg.max_pairs_per_x = 5000;
+	g->store_cfg.purge_interval_ms = 1000;
+	g->store_cfg.purge_batch = 1000;
+	INIT_LLIST_HEAD(&g->customers);
+}
+
+void np700_modules_vty_init(struct np700 *g)
+{
+	np700_vty_init(g);
+}
+
+int np700_modules_start(struct np700 *g)
+{
+	return 0;
+}
+
+void np700_modules_stop(struct np700 *g)
+{
+}
+
+void np700_modules_reopen(struct np700 *g)
+{
+}
