@@ -3,7 +3,7 @@
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config git
 	libosmocore-dev libosmo-sigtran-dev libosmo-netif-dev libosmo-abis-dev libtalloc-dev liblmdb-dev lmdb-utils
-	osmo-stp user-mode-linux tshark expect python3 clang libclang-rt-14-dev valgrind procps iproute2 netcat-openbsd"
+	osmo-stp user-mode-linux tshark expect python3 tzdata clang libclang-rt-14-dev valgrind procps iproute2 netcat-openbsd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -4,6 +4,7 @@
 
 #include <osmocom/core/talloc.h>
 
+#include <np700/cdr.h>
 #include <np700/np700.h>
 #include <np700/logging.h>
 #include <np700/modules.h>
@@ -18,22 +19,30 @@ void np700_modules_defaults(struct np700 *g)
 	g->store_cfg.purge_interval_ms = 1000;
 	g->store_cfg.purge_batch = 1000;
 	INIT_LLIST_HEAD(&g->customers);
+	g->cdr_cfg.dir = talloc_strdup(g, "/var/lib/np700/records");
+	g->cdr_cfg.retention_days = CDR_RETENTION_MIN_DAYS;
+	g->cdr = cdr_writer_alloc(g, g->cdr_cfg.dir, g->cdr_cfg.retention_days);
 }
 
 void np700_modules_vty_init(struct np700 *g)
 {
 	np700_vty_init(g);
+	cdr_vty_init();
 }
 
 int np700_modules_start(struct np700 *g)
 {
+	cdr_writer_start_timers(g->cdr);
 	return 0;
 }
 
 void np700_modules_stop(struct np700 *g)
 {
+	/* records first: they must be on disk whatever fails later */
+	cdr_writer_flush(g->cdr);
 }
 
 void np700_modules_reopen(struct np700 *g)
 {
+	cdr_writer_reopen(g->cdr);
 }

@@ -9,6 +9,7 @@
 #include <np700/store.h>
 
 struct nb_server;
+struct cdr_writer;
 struct osmo_ss7_instance;
 
 /*! A customer as configured in the VTY (mirrored into the store). */
@@ -36,6 +37,11 @@ struct np700 {
 	struct np700_store *store;	/*!< NULL until opened after the config was read */
 	struct llist_head customers;	/*!< struct np700_cfg_customer */
 	struct nb_server *nb;
+	struct {
+		char *dir;
+		unsigned int retention_days;
+	} cdr_cfg;
+	struct cdr_writer *cdr;		/*!< call and usage records; exists from the defaults on */
 };
 
 /*! The root object of the running daemon, for VTY commands only. */
