@@ -81,6 +81,9 @@ for t in "$top"/tests/vty/*.vty; do
 		--np700 "$NP700_BUILD/src/np700" --config "$top/doc/examples/np700.cfg" "$t"
 done
 
+run_script "vty: write round trip" python3 "$top/tests/vty/write_roundtrip.py" --np700 "$NP700_BUILD/src/np700" \
+	--config "$top/doc/examples/np700.cfg" --commands "$top/tests/vty/write_roundtrip.cmds"
+
 echo "=== tshark cross-checks"
 for t in "$top"/tests/tshark/*.sh; do
 	[ -e "$t" ] || continue
