@@ -7,11 +7,23 @@
 #include <np700/cdr.h>
 #include <np700/np700.h>
 #include <np700/logging.h>
+#include <np700/isup_relay.h>
+#include <np700/m3ua.h>
 #include <np700/modules.h>
+#include <np700/nb_server.h>
+#include <np700/sccp.h>
+#include <np700/store_vty.h>
 #include <np700/vty.h>
+
+/* The SCCP relay (src/sccp_relay.c); kept here until struct np700 has a member for it. */
+static struct sccp_relay *g_sccp;
+/* The ISUP relay (src/isup_relay.c); likewise. */
+static struct isup_relay *g_isup;
 
 void np700_modules_defaults(struct np700 *g)
 {
+	g_sccp = sccp_relay_alloc(g, 0);
+	g_isup = isup_relay_alloc(g, g, NULL, NULL);
 	g->plan = np700_numplan_default;
 	g->store_cfg.path = talloc_strdup(g, "/var/lib/np700/store");
 	g->store_cfg.map_size = (size_t)1024 << 20;
@@ -27,12 +39,47 @@ void np700_modules_defaults(struct np700 *g)
 void np700_modules_vty_init(struct np700 *g)
 {
 	np700_vty_init(g);
+	nb_vty_init(g);
 	cdr_vty_init();
+	np700_customer_vty_init(g);
+	np700_store_vty_init(g);
+	sccp_vty_init(g_sccp);
+	isup_vty_init(g_isup);
 }
 
 int np700_modules_start(struct np700 *g)
 {
+	{
+		/* the store first: provisioning and the relays decide against it */
+		int rc = np700_store_start(g);
+		if (rc < 0)
+			return rc;
+	}
 	cdr_writer_start_timers(g->cdr);
+	{
+		/* M3UA: the cs7 instance was set up by the config file */
+		int rc = np700_mtp_start(g);
+		if (rc < 0)
+			return rc;
+	}
+	{
+		/* SCCP as a raw MTP user (SI=3): np700's own point code makes messages local */
+		sccp_relay_set_own_pc(g_sccp, np700_mtp_own_pc(g));
+		sccp_relay_set_tx_cb(g_sccp, np700_mtp_tx_sccp, g);
+		np700_mtp_register(g, NP700_MTP_SI_SCCP, sccp_relay_mtp_rx, g_sccp);
+	}
+	{
+		/* ISUP (SI=5): the relay sends with np700's own PC unless "isup / point-code" says otherwise */
+		isup_relay_set_default_pc(g_isup, np700_mtp_own_pc(g));
+		isup_relay_set_tx(g_isup, np700_mtp_tx_isup, g);
+		np700_mtp_register(g, NP700_MTP_SI_ISUP, isup_relay_mtp_rx, g_isup);
+	}
+	{
+		/* provisioning: only once the store is open, so that no request can miss it */
+		int rc = nb_server_start(g->nb, g->store, &g->plan);
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -40,6 +87,11 @@ void np700_modules_stop(struct np700 *g)
 {
 	/* records first: they must be on disk whatever fails later */
 	cdr_writer_flush(g->cdr);
+	/* no more requests: the store may close after this */
+	nb_server_stop(g->nb);
+	np700_mtp_stop(g);
+	/* last: nothing reads or writes bindings any more */
+	np700_store_stop(g);
 }
 
 void np700_modules_reopen(struct np700 *g)

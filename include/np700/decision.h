@@ -55,7 +55,11 @@ struct np700_decision {
 	char show_caller[NP700_NUM_MAXLEN + 1];	/*!< connected number presented back to the caller */
 	uint8_t services;
 	uint32_t max_duration_s;		/*!< 0 = unlimited */
+	bool callback;				/*!< AX: A calls X back, connect_to is X's last caller */
 };
+
+/*! np700_decide_ex() flags */
+#define NP700_DECIDE_DRY_RUN	0x01	/*!< no side effects: no rate counting, no blocking (VTY "show") */
 
 /*! Decide a call or SMS. \a dialled is the called number normalised to the protected range's
  *  national form, \a caller the caller's canonical E.164 number. Pure read of the store plus
@@ -63,3 +67,16 @@ struct np700_decision {
  *  \returns 0 (see out->reject), or negative errno on store failure (out->reject = STORE_ERROR). */
 int np700_decide(struct np700_store *st, const char *dialled, const char *caller,
 		 enum np700_service svc, time_t now, struct np700_decision *out);
+
+/*! Like np700_decide() with NP700_DECIDE_* \a flags. Without DRY_RUN an allowed decision counts
+ *  one attempt in the rate windows, and a tripped rate limit blocks the caller for the customer's
+ *  block time (in memory at once; written to the store's blocklist by np700_fraud_flush()). */
+int np700_decide_ex(struct np700_store *st, const char *dialled, const char *caller,
+		    enum np700_service svc, time_t now, unsigned int flags, struct np700_decision *out);
+
+/*! The relay calls this when it actually places the call/SMS that \a d allowed: counts the call
+ *  against the binding's max_calls and, for AX, remembers \a caller as the call-back target.
+ *  Kept in memory (fraud.c) and written to the store's usage table by np700_fraud_flush() from
+ *  the purge timer, so a restart loses at most the last interval. */
+void np700_decision_note_call(struct np700_store *st, const struct np700_decision *d, const char *caller,
+			      time_t now);

@@ -9,8 +9,10 @@
 #include <np700/store.h>
 
 struct nb_server;
+struct np700_store_run;
 struct cdr_writer;
 struct osmo_ss7_instance;
+struct np700_mtp;
 
 /*! A customer as configured in the VTY (mirrored into the store). */
 struct np700_cfg_customer {
@@ -35,6 +37,7 @@ struct np700 {
 		unsigned int purge_batch;
 	} store_cfg;
 	struct np700_store *store;	/*!< NULL until opened after the config was read */
+	struct np700_store_run *store_run;	/*!< purge timer etc. (src/store_run.c) */
 	struct llist_head customers;	/*!< struct np700_cfg_customer */
 	struct nb_server *nb;
 	struct {
@@ -42,6 +45,7 @@ struct np700 {
 		unsigned int retention_days;
 	} cdr_cfg;
 	struct cdr_writer *cdr;		/*!< call and usage records; exists from the defaults on */
+	struct np700_mtp *mtp;		/*!< MTP attachment (src/m3ua.c); created on first use */
 };
 
 /*! The root object of the running daemon, for VTY commands only. */

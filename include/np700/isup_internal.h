@@ -1,0 +1,200 @@
+/*! \file isup_internal.h
+ *  Structures shared by the ISUP relay's source files (isup_relay.c, isup_call.c,
+ *  isup_circuit.c, isup_route.c, isup_vty.c). Not for other modules: use isup_relay.h. */
+#pragma once
+
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/tdef.h>
+
+#include <np700/isup_relay.h>
+#include <np700/cdr.h>
+
+/*! Largest ISUP message np700 keeps a copy of (the MTP3 limit is 272 octets of SIF). */
+#define ISUP_MSG_MAX	1024
+
+enum isup_circ_state {
+	ISUP_CIRC_IDLE,
+	ISUP_CIRC_INCOMING,	/*!< seized by the far end: the incoming leg of a call */
+	ISUP_CIRC_OUTGOING,	/*!< seized by np700: the outgoing leg of a call */
+};
+extern const struct value_string isup_circ_state_names[];
+
+struct isup_call;
+
+struct isup_circuit {
+	uint16_t cic;
+	enum isup_circ_state state;
+	bool blk_local;		/*!< blocked by np700 (not used for new outgoing calls) */
+	bool blk_remote;	/*!< blocked by the far end (BLO/CGB): not used for outgoing calls */
+	struct isup_call *call;	/*!< the call holding the circuit, if any */
+};
+
+struct isup_cgroup {
+	struct llist_head list;		/*!< in isup_relay.cgroups */
+	struct isup_relay *r;
+	char *name;
+	uint32_t dpc;			/*!< the switch at the far end of the trunk group */
+	uint16_t first, last;
+	struct isup_circuit *circ;	/*!< last - first + 1 circuits */
+	unsigned int hunt;		/*!< round-robin position of the last seizure */
+	uint8_t reject_cause[_NP700_REJ_NUM];	/*!< 0: relay-wide default */
+};
+
+struct isup_route {
+	struct llist_head list;		/*!< in isup_relay.routes */
+	char prefix[NP700_NUM_MAXLEN + 1];
+	char *cgroup;			/*!< by name, so a route may be written before its group */
+	enum isup_route_format fmt;
+};
+
+enum isup_leg_side {
+	ISUP_LEG_IN,
+	ISUP_LEG_OUT,
+};
+
+/*! One side of a call: a circuit towards one switch. */
+struct isup_leg {
+	struct isup_call *call;
+	enum isup_leg_side side;
+	struct isup_cgroup *cg;
+	struct isup_circuit *circ;
+	uint32_t pc;			/*!< far end point code */
+	uint16_t cic;
+	bool busy;			/*!< the circuit is held by this call */
+	bool rel_sent;			/*!< REL sent, awaiting RLC (T1/T5 running) */
+	struct osmo_timer_list t1, t5;
+	uint8_t rel[ISUP_MSG_MAX];	/*!< the REL as sent, repeated at T1 */
+	size_t rel_len;
+};
+
+/*! A call: an incoming leg tied to an outgoing leg. Owned by its osmo_fsm instance. */
+struct isup_call {
+	struct llist_head list;		/*!< in isup_relay.calls */
+	struct isup_relay *r;
+	struct osmo_fsm_inst *fi;
+	uint32_t id;
+	struct isup_leg in, out;
+	char dialled[ISUP_NUM_MAXDIGITS + 1];	/*!< called digits collected so far (overlap) */
+	bool dialled_st;		/*!< ST received: no more digits */
+	uint8_t called_nai;
+	char caller[NP700_NUM_MAXLEN + 1];	/*!< caller's canonical E.164 number ("" if unknown) */
+	struct np700_decision d;
+	uint8_t iam[ISUP_MSG_MAX];	/*!< the received IAM (overlap: completed later) */
+	size_t iam_len;
+	uint8_t out_iam[ISUP_MSG_MAX];	/*!< the IAM as sent, for a re-attempt after dual seizure */
+	size_t out_iam_len;
+	bool backward_seen;		/*!< any backward message on the outgoing leg (ends dual-seizure window) */
+	bool collecting;		/*!< overlap: counted once, waiting for SAMs */
+	struct osmo_timer_list t_maxdur;
+	struct cdr_record cdr;
+};
+
+enum isup_call_fsm_state {
+	ISUP_CST_COLLECT,	/*!< overlap: waiting for SAMs (T35) */
+	ISUP_CST_WAIT_ACM,	/*!< IAM sent (T7) */
+	ISUP_CST_ALERTING,	/*!< ACM received (T9) */
+	ISUP_CST_ANSWERED,	/*!< ANM/CON received */
+	ISUP_CST_RELEASING,	/*!< REL on one or both legs; waiting for RLCs */
+};
+
+enum isup_call_fsm_event {
+	ISUP_CEV_RX_IN,		/*!< data: struct isup_rx for a message from the incoming leg */
+	ISUP_CEV_RX_OUT,	/*!< data: struct isup_rx for a message from the outgoing leg */
+};
+
+/*! A received message as handed to a call. */
+struct isup_rx {
+	struct isup_msg *m;
+	const uint8_t *data;
+	size_t len;
+};
+
+enum isup_relay_ctr {
+	ISUP_CTR_RX_MALFORMED,
+	ISUP_CTR_RX_UNKNOWN_CIC,
+	ISUP_CTR_RX_UNEXPECTED,
+	ISUP_CTR_RX_UNKNOWN_MSG,
+	ISUP_CTR_RX_DISCARDED,
+	ISUP_CTR_TX_ERROR,
+	ISUP_CTR_CALLS,
+	ISUP_CTR_TRANSLATED,
+	ISUP_CTR_ANSWERED,
+	ISUP_CTR_NO_ROUTE,
+	ISUP_CTR_NO_CIRCUIT,
+	ISUP_CTR_DUAL_SEIZURE,
+	ISUP_CTR_OVERLAP,
+	ISUP_CTR_MAXDUR,
+	ISUP_CTR_TIMEOUT,
+	ISUP_CTR_REJ_BASE,
+	ISUP_CTR_RX_BASE = ISUP_CTR_REJ_BASE + _NP700_REJ_NUM,
+};
+
+struct isup_relay {
+	void *ctx;
+	struct np700 *g;
+	isup_tx_cb tx;
+	void *tx_priv;
+	enum isup_variant variant;
+	uint32_t own_pc;		/*!< 0xffffffff: answer from the DPC a message came to */
+	bool own_pc_configured;		/*!< set by the VTY "point-code" (written back by "write") */
+	struct llist_head cgroups;
+	struct llist_head routes;
+	struct llist_head calls;
+	unsigned int num_calls;
+	uint8_t reject_cause[_NP700_REJ_NUM];
+	uint8_t maxdur_cause;
+	struct osmo_tdef *tdefs;
+	struct rate_ctr_group *ctrs;
+	unsigned int n_msg_ctrs;	/*!< rx counters per message type (+1 "other"), tx likewise after them */
+	uint32_t next_call_id;
+	isup_cdr_cb cdr_cb;
+	void *cdr_priv;
+};
+
+/* isup_relay.c */
+void isup_ctr_inc(struct isup_relay *r, unsigned int idx);
+/*! Encode \a m and send it to \a dpc; counts tx per message type. \returns 0 or negative. */
+int isup_relay_send(struct isup_relay *r, uint32_t opc_hint, uint32_t dpc, struct isup_msg *m);
+/*! Send raw bytes (already encoded) with their message type at data[2]. */
+int isup_relay_send_raw(struct isup_relay *r, uint32_t dpc, const uint8_t *data, size_t len);
+/*! Send a message with only a type (RLC without cause, BLA, UBA, UCIC, RSC, ...) on \a cic. */
+int isup_relay_send_simple(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t type);
+/*! Send REL with \a cause on \a cic (not tied to a call). */
+int isup_relay_send_rel(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t cause, uint8_t *copy,
+			size_t *copy_len);
+uint64_t isup_now_us(void);
+
+/* isup_circuit.c */
+/*! The group towards \a pc containing \a cic, and the circuit in it. */
+struct isup_circuit *isup_circuit_find(struct isup_relay *r, uint32_t pc, uint16_t cic, struct isup_cgroup **cg);
+/*! Seize an idle, unblocked circuit of \a cg for an outgoing call, preferring the ones np700
+ *  controls for dual seizure (Q.764 §2.10.1.4). \returns NULL if none. */
+struct isup_circuit *isup_circuit_hunt(struct isup_cgroup *cg, uint32_t own_pc);
+/*! Does np700 (\a own_pc) control \a cic towards \a far_pc? The higher point code controls the even CICs. */
+bool isup_circuit_controls(uint32_t own_pc, uint32_t far_pc, uint16_t cic);
+void isup_circuit_free_all(struct isup_relay *r);
+
+/* isup_route.c */
+/*! Longest-prefix route for a canonical E.164 number (also tried in its national form). */
+const struct isup_route *isup_route_lookup(struct isup_relay *r, const char *e164);
+void isup_route_free_all(struct isup_relay *r);
+
+/* isup_call.c */
+extern struct osmo_fsm isup_call_fsm;
+/*! Handle an IAM on circuit \a circ (incoming leg). \a m is the parsed IAM. */
+void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_circuit *circ, uint32_t opc,
+		      struct isup_msg *m, const uint8_t *data, size_t len);
+/*! A malformed IAM: release the circuit towards the sender with \a cause and wait for RLC. */
+void isup_call_reject_malformed(struct isup_relay *r, struct isup_cgroup *cg, struct isup_circuit *circ,
+				uint32_t opc, uint8_t cause);
+/*! A call-related message on a circuit held by a call. */
+void isup_call_rx(struct isup_call *call, struct isup_circuit *circ, struct isup_msg *m, const uint8_t *data,
+		  size_t len);
+/*! The far end reset/blocked-by-hardware the circuit of one leg: that leg is gone without RLC,
+ *  release the other one with \a cause. */
+void isup_call_leg_reset(struct isup_call *call, struct isup_circuit *circ, uint8_t cause);
+/*! Dual seizure lost: move the outgoing leg to another circuit and send the IAM again. */
+void isup_call_reattempt(struct isup_call *call);

@@ -1,0 +1,809 @@
+/* ISUP relay calls: IAM translation through the decision API, overlap collection, relaying with
+ * number rewriting, release of both legs, timers, call records */
+#include <errno.h>
+#include <string.h>
+#include <stdio.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/tdef.h>
+
+#include <np700/isup_internal.h>
+#include <np700/logging.h>
+#include <np700/np700.h>
+#include <np700/decision.h>
+
+#define S(x)	(1 << (x))
+
+/* Parameters that can carry a real number of a protected party and are never passed on. The
+ * calling/connected numbers are rewritten instead (see scrub()). */
+static const uint8_t number_params[] = {
+	ISUP_PAR_REDIRECTING, ISUP_PAR_REDIRECTION_NUM, ISUP_PAR_ORIG_CALLED, ISUP_PAR_LOCATION_NUM,
+	ISUP_PAR_GENERIC_NUM, ISUP_PAR_GENERIC_DIGITS, ISUP_PAR_CALL_TRANSFER_NUM, ISUP_PAR_CALLED_IN_NUM,
+	ISUP_PAR_CALLED_DIR_NUM, ISUP_PAR_ORIG_CALLED_IN_NUM, ISUP_PAR_HTR_INFO, ISUP_PAR_NETWORK_ROUTING_NUM,
+	ISUP_PAR_CHARGED_PARTY_ID,
+};
+
+static uint32_t tdef_s(struct isup_relay *r, int T)
+{
+	return osmo_tdef_get(r->tdefs, T, OSMO_TDEF_S, -1);
+}
+
+static time_t now_s(void)
+{
+	return isup_now_us() / 1000000;
+}
+
+/* --- number rewriting --- */
+
+static int set_number(struct isup_msg *m, uint8_t code, const char *digits, uint8_t nai)
+{
+	struct isup_number n = {
+		.nai = nai,
+		.npi = 1,		/* ISDN/telephony E.164 */
+		.apri = ISUP_APRI_ALLOWED,
+		.si = ISUP_SI_NETWORK_PROVIDED,
+	};
+
+	OSMO_STRLCPY_ARRAY(n.digits, digits);
+	return isup_msg_set_number(m, code, &n);
+}
+
+/* Make a message fit to pass from one leg to the other: no real number of either party leaves
+ * np700. Forward (caller to callee): calling number := the number shown to the callee. Backward:
+ * connected number := the number shown to the caller. \returns 0 or negative (do not send). */
+static int scrub(struct isup_call *call, struct isup_msg *m, bool forward)
+{
+	unsigned int i;
+	int rc = 0;
+
+	if (!m->def)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(number_params); i++)
+		isup_msg_del(m, number_params[i]);
+	if (forward) {
+		isup_msg_del(m, ISUP_PAR_CONNECTED);
+		if (m->type == ISUP_MSGT_IAM || isup_msg_get(m, ISUP_PAR_CALLING)) {
+			if (call->d.show_callee[0])
+				rc = set_number(m, ISUP_PAR_CALLING, call->d.show_callee, ISUP_NAI_NATIONAL);
+			else
+				isup_msg_del(m, ISUP_PAR_CALLING);
+		}
+	} else {
+		isup_msg_del(m, ISUP_PAR_CALLING);
+		if (isup_msg_get(m, ISUP_PAR_CONNECTED)) {
+			if (call->d.show_caller[0])
+				rc = set_number(m, ISUP_PAR_CONNECTED, call->d.show_caller, ISUP_NAI_NATIONAL);
+			else
+				isup_msg_del(m, ISUP_PAR_CONNECTED);
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* --- legs --- */
+
+static struct isup_leg *other_leg(struct isup_leg *leg)
+{
+	return leg->side == ISUP_LEG_IN ? &leg->call->out : &leg->call->in;
+}
+
+static void check_done(struct isup_call *call)
+{
+	if (!call->in.busy && !call->out.busy)
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
+}
+
+/* The leg's circuit is free again. */
+static void leg_free(struct isup_leg *leg)
+{
+	osmo_timer_del(&leg->t1);
+	osmo_timer_del(&leg->t5);
+	leg->rel_sent = false;
+	if (leg->circ && leg->circ->call == leg->call) {
+		leg->circ->call = NULL;
+		leg->circ->state = ISUP_CIRC_IDLE;
+	}
+	leg->circ = NULL;
+	leg->busy = false;
+}
+
+static void leg_seize(struct isup_leg *leg, struct isup_cgroup *cg, struct isup_circuit *c, enum isup_circ_state st)
+{
+	leg->cg = cg;
+	leg->circ = c;
+	leg->pc = cg->dpc;
+	leg->cic = c->cic;
+	leg->busy = true;
+	c->call = leg->call;
+	c->state = st;
+}
+
+static void set_outcome(struct isup_call *call, enum cdr_outcome o, const char *reason, int cause)
+{
+	/* the first reason is the one that counts */
+	if (call->cdr.reason)
+		return;
+	call->cdr.outcome = o;
+	call->cdr.reason = reason;
+	if (call->cdr.cause < 0)
+		call->cdr.cause = cause;
+}
+
+static void start_t1_t5(struct isup_leg *leg)
+{
+	struct isup_relay *r = leg->call->r;
+
+	osmo_timer_schedule(&leg->t1, tdef_s(r, 1), 0);
+	if (!osmo_timer_pending(&leg->t5))
+		osmo_timer_schedule(&leg->t5, tdef_s(r, 5), 0);
+}
+
+/* Send REL on \a leg: the given encoded message (a relayed REL), or a new one with \a cause. */
+static void leg_release(struct isup_leg *leg, uint8_t cause, const uint8_t *rel, size_t rel_len)
+{
+	struct isup_call *call = leg->call;
+	struct isup_relay *r = call->r;
+
+	if (!leg->busy || leg->rel_sent)
+		return;
+	if (rel && rel_len <= sizeof(leg->rel)) {
+		memcpy(leg->rel, rel, rel_len);
+		leg->rel_len = rel_len;
+		isup_relay_send_raw(r, leg->pc, leg->rel, leg->rel_len);
+	} else {
+		isup_relay_send_rel(r, leg->pc, leg->cic, cause, leg->rel, &leg->rel_len);
+	}
+	leg->rel_sent = true;
+	start_t1_t5(leg);
+	if (call->fi->state != ISUP_CST_RELEASING)
+		osmo_fsm_inst_state_chg(call->fi, ISUP_CST_RELEASING, 0, 0);
+}
+
+static void release_both(struct isup_call *call, uint8_t cause, enum cdr_released_by by)
+{
+	if (call->cdr.released_by == CDR_REL_NONE)
+		call->cdr.released_by = by;
+	if (call->cdr.cause < 0)
+		call->cdr.cause = cause;
+	osmo_timer_del(&call->t_maxdur);
+	leg_release(&call->in, cause, NULL, 0);
+	leg_release(&call->out, cause, NULL, 0);
+	check_done(call);
+}
+
+static void t1_cb(void *data)
+{
+	struct isup_leg *leg = data;
+
+	/* no RLC yet: repeat the REL (Q.764 §2.3.1 d) */
+	LOGPFSML(leg->call->fi, LOGL_NOTICE, "T1 expired on PC %u CIC %u, repeating REL\n", leg->pc, leg->cic);
+	isup_relay_send_raw(leg->call->r, leg->pc, leg->rel, leg->rel_len);
+	osmo_timer_schedule(&leg->t1, tdef_s(leg->call->r, 1), 0);
+}
+
+static void t5_cb(void *data)
+{
+	struct isup_leg *leg = data;
+	struct isup_call *call = leg->call;
+
+	/* still no RLC: reset the circuit and consider it free; a late RLC finds it idle */
+	LOGPFSML(call->fi, LOGL_ERROR, "T5 expired on PC %u CIC %u, sending RSC\n", leg->pc, leg->cic);
+	isup_relay_send_simple(call->r, leg->pc, leg->cic, ISUP_MSGT_RSC);
+	leg_free(leg);
+	check_done(call);
+}
+
+static void maxdur_cb(void *data)
+{
+	struct isup_call *call = data;
+
+	LOGPFSML(call->fi, LOGL_NOTICE, "maximum call duration of %u s reached, releasing both legs\n",
+		 call->d.max_duration_s);
+	isup_ctr_inc(call->r, ISUP_CTR_MAXDUR);
+	set_outcome(call, CDR_OUT_ANSWERED, "max-duration", call->r->maxdur_cause);
+	release_both(call, call->r->maxdur_cause, CDR_REL_NP700);
+}
+
+static struct isup_call *call_alloc(struct isup_relay *r, struct isup_cgroup *cg, struct isup_circuit *c,
+				    uint32_t opc)
+{
+	struct osmo_fsm_inst *fi;
+	struct isup_call *call;
+
+	fi = osmo_fsm_inst_alloc(&isup_call_fsm, r, NULL, LOGL_INFO, NULL);
+	if (!fi)
+		return NULL;
+	call = talloc_zero(fi, struct isup_call);
+	fi->priv = call;
+	call->fi = fi;
+	call->r = r;
+	call->id = ++r->next_call_id;
+	osmo_fsm_inst_update_id_f(fi, "%u", call->id);
+	call->in.call = call;
+	call->in.side = ISUP_LEG_IN;
+	call->out.call = call;
+	call->out.side = ISUP_LEG_OUT;
+	osmo_timer_setup(&call->in.t1, t1_cb, &call->in);
+	osmo_timer_setup(&call->in.t5, t5_cb, &call->in);
+	osmo_timer_setup(&call->out.t1, t1_cb, &call->out);
+	osmo_timer_setup(&call->out.t5, t5_cb, &call->out);
+	osmo_timer_setup(&call->t_maxdur, maxdur_cb, call);
+	leg_seize(&call->in, cg, c, ISUP_CIRC_INCOMING);
+	call->in.pc = opc;
+	llist_add_tail(&call->list, &r->calls);
+	r->num_calls++;
+
+	call->cdr.kind = CDR_KIND_VOICE;
+	call->cdr.t_seize = isup_now_us();
+	call->cdr.cause = -1;
+	call->cdr.outcome = CDR_OUT_UNANSWERED;
+	call->cdr.in = (struct cdr_leg){ .opc = opc, .dpc = r->own_pc, .cic = c->cic, .valid = true };
+	return call;
+}
+
+/* Release the incoming leg before any outgoing leg exists (rejection, no route, ...). */
+static void reject_in(struct isup_call *call, enum cdr_outcome o, const char *reason, uint8_t cause)
+{
+	set_outcome(call, o, reason, cause);
+	call->cdr.released_by = CDR_REL_NP700;
+	LOGPFSML(call->fi, LOGL_NOTICE, "caller %s dialled %s: %s, releasing with cause %u\n",
+		 call->caller[0] ? call->caller : "-", call->dialled[0] ? call->dialled : "-", reason, cause);
+	release_both(call, cause, CDR_REL_NP700);
+}
+
+void isup_call_reject_malformed(struct isup_relay *r, struct isup_cgroup *cg, struct isup_circuit *c, uint32_t opc,
+				uint8_t cause)
+{
+	struct isup_call *call = call_alloc(r, cg, c, opc);
+
+	if (!call) {
+		isup_relay_send_rel(r, opc, c->cic, cause, NULL, NULL);
+		return;
+	}
+	isup_ctr_inc(r, ISUP_CTR_CALLS);
+	reject_in(call, CDR_OUT_FAILED, "malformed IAM", cause);
+}
+
+/* --- translation --- */
+
+static enum np700_nature nai_nature(uint8_t nai)
+{
+	switch (nai) {
+	case ISUP_NAI_SUBSCRIBER:
+		return NP700_NAT_SUBSCRIBER;
+	case ISUP_NAI_NATIONAL:
+		return NP700_NAT_NATIONAL;
+	case ISUP_NAI_INTERNATIONAL:
+		return NP700_NAT_INTERNATIONAL;
+	default:
+		return NP700_NAT_UNKNOWN;
+	}
+}
+
+static bool pfx_compatible(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	return !strncmp(a, b, la < lb ? la : lb);
+}
+
+/* Could \a digits still become a protected number with more digits? (overlap) */
+static bool overlap_pending(const struct np700_numplan *p, const char *digits, enum np700_nature nat)
+{
+	const char *nsn = digits;
+
+	switch (nat) {
+	case NP700_NAT_UNKNOWN:
+		if (p->intl_prefix[0] && pfx_compatible(digits, p->intl_prefix)) {
+			if (strlen(digits) <= strlen(p->intl_prefix))
+				return true;
+			nsn = digits + strlen(p->intl_prefix);
+			goto intl;
+		}
+		if (p->national_prefix[0] && pfx_compatible(digits, p->national_prefix)) {
+			if (strlen(digits) <= strlen(p->national_prefix))
+				return true;
+			nsn = digits + strlen(p->national_prefix);
+		}
+		break;
+	case NP700_NAT_INTERNATIONAL:
+intl:
+		if (!pfx_compatible(nsn, p->country_code))
+			return false;
+		if (strlen(nsn) <= strlen(p->country_code))
+			return true;
+		nsn += strlen(p->country_code);
+		break;
+	default:
+		break;
+	}
+	return strlen(nsn) < p->range_len && pfx_compatible(nsn, p->range_prefix);
+}
+
+static void translate(struct isup_call *call);
+
+/* The dialled digits so far: complete, still incomplete, or not for us. */
+static void try_complete(struct isup_call *call)
+{
+	struct isup_relay *r = call->r;
+	const struct np700_numplan *plan = &r->g->plan;
+	enum np700_nature nat = nai_nature(call->called_nai);
+	char x[NP700_NUM_MAXLEN + 1];
+	int rc;
+
+	rc = np700_protected_normalise(plan, call->dialled, nat, x, sizeof(x));
+	if (rc == 1) {
+		OSMO_STRLCPY_ARRAY(call->d.x, x);
+		OSMO_STRLCPY_ARRAY(call->cdr.x, x);
+		translate(call);
+		return;
+	}
+	if (!call->dialled_st && overlap_pending(plan, call->dialled, nat)) {
+		if (!call->collecting) {
+			call->collecting = true;
+			isup_ctr_inc(r, ISUP_CTR_OVERLAP);
+			LOGPFSML(call->fi, LOGL_INFO, "called number %s incomplete, waiting for SAM\n", call->dialled);
+		}
+		osmo_fsm_inst_state_chg(call->fi, ISUP_CST_COLLECT, tdef_s(r, 35), 35);
+		return;
+	}
+	rc = rc == 0 ? NP700_REJ_NOT_PROTECTED : NP700_REJ_INVALID_NUMBER;
+	isup_ctr_inc(r, ISUP_CTR_REJ_BASE + rc);
+	reject_in(call, CDR_OUT_REJECTED, np700_reject_name(rc), isup_relay_get_reject_cause(r, rc));
+}
+
+static uint8_t reject_cause(struct isup_call *call, enum np700_reject rej)
+{
+	uint8_t c = call->in.cg ? call->in.cg->reject_cause[rej] : 0;
+
+	return c ? c : isup_relay_get_reject_cause(call->r, rej);
+}
+
+static void hop_counter(struct isup_msg *m)
+{
+	const struct isup_param *p = isup_msg_get(m, ISUP_PAR_HOP_COUNTER);
+	uint8_t v;
+
+	if (!p || p->len < 1)
+		return;
+	v = p->val[0] & 0x1f;
+	v = v ? v - 1 : 0;
+	isup_msg_set(m, ISUP_PAR_HOP_COUNTER, &v, 1);
+}
+
+static void translate(struct isup_call *call)
+{
+	struct isup_relay *r = call->r;
+	struct np700 *g = r->g;
+	const struct isup_route *rt;
+	struct isup_cgroup *cg;
+	struct isup_circuit *c;
+	struct isup_msg *m;
+	struct isup_number called = {};
+	const struct isup_param *hop;
+	uint8_t inn = 0;
+	char x[NP700_NUM_MAXLEN + 1];
+	int rc, len;
+
+	/* the decision overwrites call->d, including the dialled number it is given */
+	OSMO_STRLCPY_ARRAY(x, call->d.x);
+	rc = g->store ? np700_decide(g->store, x, call->caller, NP700_SERVICE_VOICE, now_s(), &call->d) : -EIO;
+	if (!g->store)
+		call->d.reject = NP700_REJ_STORE_ERROR;
+	if (rc < 0 && call->d.reject == NP700_REJ_NONE)
+		call->d.reject = NP700_REJ_STORE_ERROR;
+	OSMO_STRLCPY_ARRAY(call->d.x, x);
+	call->cdr.customer_id = call->d.customer_id;
+	call->cdr.binding_id = call->d.binding_id;
+	OSMO_STRLCPY_ARRAY(call->cdr.order_id, call->d.order_id);
+	if (call->d.reject != NP700_REJ_NONE) {
+		isup_ctr_inc(r, ISUP_CTR_REJ_BASE + call->d.reject);
+		reject_in(call, CDR_OUT_REJECTED, np700_reject_name(call->d.reject), reject_cause(call, call->d.reject));
+		return;
+	}
+	OSMO_STRLCPY_ARRAY(call->cdr.callee, call->d.connect_to);
+	OSMO_STRLCPY_ARRAY(call->cdr.shown_callee, call->d.show_callee);
+	OSMO_STRLCPY_ARRAY(call->cdr.shown_caller, call->d.show_caller);
+
+	rt = isup_route_lookup(r, call->d.connect_to);
+	cg = rt ? isup_cgroup_find(r, rt->cgroup) : NULL;
+	if (!cg) {
+		isup_ctr_inc(r, ISUP_CTR_NO_ROUTE);
+		reject_in(call, CDR_OUT_FAILED, "no route", 3);
+		return;
+	}
+	c = isup_circuit_hunt(cg, r->own_pc);
+	if (!c) {
+		isup_ctr_inc(r, ISUP_CTR_NO_CIRCUIT);
+		reject_in(call, CDR_OUT_FAILED, "no circuit", 34);
+		return;
+	}
+
+	m = talloc(call, struct isup_msg);
+	if (!m || isup_msg_parse(m, r->variant, call->iam, call->iam_len, NULL, NULL) < 0) {
+		talloc_free(m);
+		reject_in(call, CDR_OUT_FAILED, "internal error", 41);
+		return;
+	}
+	hop = isup_msg_get(m, ISUP_PAR_HOP_COUNTER);
+	if (hop && hop->len >= 1 && (hop->val[0] & 0x1f) == 0) {
+		talloc_free(m);
+		reject_in(call, CDR_OUT_FAILED, "hop counter exhausted", 25);
+		return;
+	}
+	if (m->var[0].len >= 2)
+		inn = m->var[0].val[1] & 0x80;
+	called.nai = np700_real_format(&g->plan, call->d.connect_to, rt->fmt == ISUP_FMT_INTERNATIONAL,
+				       called.digits, sizeof(called.digits)) == NP700_NAT_INTERNATIONAL ?
+		     ISUP_NAI_INTERNATIONAL : ISUP_NAI_NATIONAL;
+	called.inn_ni = inn;
+	called.npi = 1;
+	called.st = call->dialled_st;
+	rc = isup_msg_set_number(m, ISUP_PAR_CALLED, &called);
+	if (rc == 0)
+		rc = scrub(call, m, true);
+	hop_counter(m);
+	leg_seize(&call->out, cg, c, ISUP_CIRC_OUTGOING);
+	isup_msg_set_cic(m, c->cic);
+	len = rc < 0 ? rc : isup_msg_encode(m, call->out_iam, sizeof(call->out_iam));
+	talloc_free(m);
+	if (len < 0) {
+		leg_free(&call->out);
+		reject_in(call, CDR_OUT_FAILED, "internal error", 41);
+		return;
+	}
+	call->out_iam_len = len;
+	call->cdr.out = (struct cdr_leg){ .opc = r->own_pc, .dpc = cg->dpc, .cic = c->cic, .valid = true };
+	np700_decision_note_call(g->store, &call->d, call->caller, now_s());
+	isup_ctr_inc(r, ISUP_CTR_TRANSLATED);
+	LOGPFSML(call->fi, LOGL_INFO, "%s -> %s: connect to %s via %s CIC %u, shown %s\n",
+		 call->caller[0] ? call->caller : "-", call->d.x, call->d.connect_to, cg->name, c->cic,
+		 call->d.show_callee);
+	osmo_fsm_inst_state_chg(call->fi, ISUP_CST_WAIT_ACM, tdef_s(r, 7), 7);
+	isup_relay_send_raw(r, cg->dpc, call->out_iam, call->out_iam_len);
+}
+
+void isup_call_reattempt(struct isup_call *call)
+{
+	struct isup_relay *r = call->r;
+	struct isup_cgroup *cg = call->out.cg;
+	struct isup_circuit *c;
+
+	/* the circuit went to the other exchange's call; pick another one (Q.764 §2.10.1.4) */
+	leg_free(&call->out);
+	c = cg ? isup_circuit_hunt(cg, r->own_pc) : NULL;
+	if (!c) {
+		isup_ctr_inc(r, ISUP_CTR_NO_CIRCUIT);
+		reject_in(call, CDR_OUT_FAILED, "no circuit after dual seizure", 34);
+		return;
+	}
+	leg_seize(&call->out, cg, c, ISUP_CIRC_OUTGOING);
+	isup_cic_put(r->variant, call->out_iam, c->cic, call->out_iam[1] >> 4);
+	call->cdr.out.cic = c->cic;
+	LOGPFSML(call->fi, LOGL_NOTICE, "dual seizure lost, re-attempt on CIC %u\n", c->cic);
+	osmo_fsm_inst_state_chg(call->fi, ISUP_CST_WAIT_ACM, tdef_s(r, 7), 7);
+	isup_relay_send_raw(r, cg->dpc, call->out_iam, call->out_iam_len);
+}
+
+void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_circuit *c, uint32_t opc,
+		      struct isup_msg *m, const uint8_t *data, size_t len)
+{
+	struct isup_call *old = c->call, *call;
+	struct isup_number n;
+
+	if (old && c->state == ISUP_CIRC_OUTGOING && !old->backward_seen) {
+		isup_ctr_inc(r, ISUP_CTR_DUAL_SEIZURE);
+		if (isup_circuit_controls(r->own_pc, opc, c->cic)) {
+			/* we control this circuit: the other side backs off and re-attempts */
+			LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: dual seizure, we control the circuit, IAM ignored\n",
+			     opc, c->cic);
+			return;
+		}
+		/* the far end controls it: hand the circuit over, our call re-attempts below */
+		old->out.circ = NULL;
+		old->out.busy = false;
+		c->call = NULL;
+		c->state = ISUP_CIRC_IDLE;
+	} else if (old) {
+		/* an IAM on a circuit we think is busy: the far end lost the call; so do we */
+		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: IAM on a busy circuit, previous call released\n", opc, c->cic);
+		isup_call_leg_reset(old, c, 41);
+		old = NULL;
+	}
+	/* an IAM on a circuit the far end had blocked unblocks it (Q.764 §2.8.2.3 iv) */
+	c->blk_remote = false;
+
+	call = call_alloc(r, cg, c, opc);
+	if (old)
+		isup_call_reattempt(old);
+	if (!call) {
+		isup_relay_send_rel(r, opc, c->cic, 47, NULL, NULL);
+		return;
+	}
+	isup_ctr_inc(r, ISUP_CTR_CALLS);
+	if (len > sizeof(call->iam)) {
+		reject_in(call, CDR_OUT_FAILED, "IAM too long", 111);
+		return;
+	}
+	memcpy(call->iam, data, len);
+	call->iam_len = len;
+
+	if (isup_msg_get_number(m, ISUP_PAR_CALLING, &n) == 0 && n.digits[0]) {
+		if (np700_real_normalise(&r->g->plan, n.digits, nai_nature(n.nai), call->caller,
+					 sizeof(call->caller)) < 0)
+			call->caller[0] = '\0';
+	}
+	OSMO_STRLCPY_ARRAY(call->cdr.caller, call->caller);
+	if (isup_msg_get_number(m, ISUP_PAR_CALLED, &n) < 0) {
+		reject_in(call, CDR_OUT_FAILED, "invalid called number", 28);
+		return;
+	}
+	OSMO_STRLCPY_ARRAY(call->dialled, n.digits);
+	call->dialled_st = n.st;
+	call->called_nai = n.nai;
+	try_complete(call);
+}
+
+static void rx_sam(struct isup_call *call, struct isup_msg *m)
+{
+	struct isup_number n;
+
+	if (isup_msg_get_number(m, ISUP_PAR_SUBSEQ_NUM, &n) < 0 ||
+	    strlen(call->dialled) + strlen(n.digits) > ISUP_NUM_MAXDIGITS) {
+		reject_in(call, CDR_OUT_FAILED, "invalid subsequent number", 28);
+		return;
+	}
+	strcat(call->dialled, n.digits);
+	call->dialled_st = n.st;
+	try_complete(call);
+}
+
+/* --- relaying --- */
+
+static void relay(struct isup_call *call, struct isup_leg *from, struct isup_msg *m, const uint8_t *data,
+		  size_t len)
+{
+	struct isup_relay *r = call->r;
+	struct isup_leg *to = other_leg(from);
+	uint8_t buf[ISUP_MSG_MAX];
+
+	if (!to->busy || to->rel_sent) {
+		isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+		return;
+	}
+	if (!m->def) {
+		struct isup_msg_compat mc;
+
+		/* Q.764 §2.9.5.1: np700 is a transit point for unknown messages unless the message
+		 * asks for end node treatment */
+		if (isup_unknown_msg_compat(m, &mc) == 0 && mc.present && mc.end_node) {
+			if (mc.release_call) {
+				set_outcome(call, CDR_OUT_FAILED, "unrecognised message", 97);
+				release_both(call, 97, CDR_REL_NP700);
+				return;
+			}
+			if (mc.discard) {
+				isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+				return;
+			}
+		}
+		if (len > sizeof(buf))
+			return;
+		/* byte-identical but for the CIC */
+		memcpy(buf, data, len);
+		isup_cic_put(r->variant, buf, to->cic, data[1] >> 4);
+		isup_relay_send_raw(r, to->pc, buf, len);
+		return;
+	}
+	if (scrub(call, m, from->side == ISUP_LEG_IN) < 0) {
+		isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+		return;
+	}
+	isup_msg_set_cic(m, to->cic);
+	isup_relay_send(r, 0, to->pc, m);
+}
+
+static void rx_rel(struct isup_call *call, struct isup_leg *from, struct isup_msg *m)
+{
+	struct isup_relay *r = call->r;
+	struct isup_leg *to = other_leg(from);
+	const struct isup_param *p = isup_msg_get(m, ISUP_PAR_CAUSE);
+	uint8_t cause = 16;
+	uint8_t buf[ISUP_MSG_MAX];
+	int len = -1;
+
+	isup_cause_decode(p->val, p->len, NULL, &cause);
+	if (call->cdr.released_by == CDR_REL_NONE)
+		call->cdr.released_by = from->side == ISUP_LEG_IN ? CDR_REL_CALLER : CDR_REL_CALLEE;
+	if (call->cdr.cause < 0)
+		call->cdr.cause = cause;
+	osmo_timer_del(&call->t_maxdur);
+	/* confirm at once: the circuit towards the releasing side is free */
+	isup_relay_send_simple(r, from->pc, from->cic, ISUP_MSGT_RLC);
+	leg_free(from);
+	if (to->busy && !to->rel_sent) {
+		/* pass the REL on with its cause and diagnostics, numbers scrubbed */
+		if (scrub(call, m, from->side == ISUP_LEG_IN) == 0) {
+			isup_msg_set_cic(m, to->cic);
+			len = isup_msg_encode(m, buf, sizeof(buf));
+		}
+		leg_release(to, cause, len > 0 ? buf : NULL, len > 0 ? len : 0);
+	} else if (call->fi->state != ISUP_CST_RELEASING) {
+		osmo_fsm_inst_state_chg(call->fi, ISUP_CST_RELEASING, 0, 0);
+	}
+	check_done(call);
+}
+
+static void rx_rlc(struct isup_call *call, struct isup_leg *from)
+{
+	if (!from->rel_sent) {
+		/* RLC without our REL: nothing to confirm (Q.764 §2.9.5.1 discards it) */
+		isup_ctr_inc(call->r, ISUP_CTR_RX_UNEXPECTED);
+		return;
+	}
+	leg_free(from);
+	check_done(call);
+}
+
+void isup_call_rx(struct isup_call *call, struct isup_circuit *c, struct isup_msg *m, const uint8_t *data,
+		  size_t len)
+{
+	struct isup_leg *from = c == call->in.circ ? &call->in : c == call->out.circ ? &call->out : NULL;
+	struct isup_rx rx = { .m = m, .data = data, .len = len };
+
+	if (!from) {
+		isup_ctr_inc(call->r, ISUP_CTR_RX_UNEXPECTED);
+		return;
+	}
+	osmo_fsm_inst_dispatch(call->fi, from->side == ISUP_LEG_IN ? ISUP_CEV_RX_IN : ISUP_CEV_RX_OUT, &rx);
+}
+
+void isup_call_leg_reset(struct isup_call *call, struct isup_circuit *c, uint8_t cause)
+{
+	struct isup_leg *leg = c == call->in.circ ? &call->in : c == call->out.circ ? &call->out : NULL;
+
+	if (!leg)
+		return;
+	LOGPFSML(call->fi, LOGL_NOTICE, "circuit PC %u CIC %u reset by the far end\n", leg->pc, leg->cic);
+	if (call->cdr.released_by == CDR_REL_NONE)
+		call->cdr.released_by = leg->side == ISUP_LEG_IN ? CDR_REL_CALLER : CDR_REL_CALLEE;
+	set_outcome(call, call->cdr.t_answer ? CDR_OUT_ANSWERED : CDR_OUT_FAILED, "circuit reset", cause);
+	leg_free(leg);
+	release_both(call, cause, CDR_REL_NP700);
+}
+
+/* --- FSM --- */
+
+static const struct value_string call_event_names[] = {
+	{ ISUP_CEV_RX_IN, "RX_IN" },
+	{ ISUP_CEV_RX_OUT, "RX_OUT" },
+	{ 0, NULL }
+};
+
+static void call_fsm_action(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_rx *rx = data;
+	struct isup_msg *m = rx->m;
+	struct isup_leg *from = event == ISUP_CEV_RX_IN ? &call->in : &call->out;
+
+	switch (m->type) {
+	case ISUP_MSGT_REL:
+		rx_rel(call, from, m);
+		return;
+	case ISUP_MSGT_RLC:
+		rx_rlc(call, from);
+		return;
+	}
+	if (fi->state == ISUP_CST_COLLECT) {
+		if (m->type == ISUP_MSGT_SAM)
+			rx_sam(call, m);
+		else
+			isup_ctr_inc(call->r, ISUP_CTR_RX_DISCARDED);
+		return;
+	}
+	if (m->type == ISUP_MSGT_SAM) {
+		/* the number was complete already */
+		isup_ctr_inc(call->r, ISUP_CTR_RX_DISCARDED);
+		return;
+	}
+	if (event == ISUP_CEV_RX_OUT && fi->state != ISUP_CST_RELEASING) {
+		call->backward_seen = true;
+		switch (m->type) {
+		case ISUP_MSGT_ACM:
+			call->cdr.t_alert = isup_now_us();
+			if (fi->state == ISUP_CST_WAIT_ACM)
+				osmo_fsm_inst_state_chg(fi, ISUP_CST_ALERTING, tdef_s(call->r, 9), 9);
+			break;
+		case ISUP_MSGT_CPG:
+			if (!call->cdr.t_alert && m->fixed[0].val && (m->fixed[0].val[0] & 0x7f) == 1)
+				call->cdr.t_alert = isup_now_us();
+			break;
+		case ISUP_MSGT_CON:
+		case ISUP_MSGT_ANM:
+			if (fi->state == ISUP_CST_ANSWERED)
+				break;
+			call->cdr.t_answer = isup_now_us();
+			isup_ctr_inc(call->r, ISUP_CTR_ANSWERED);
+			osmo_fsm_inst_state_chg(fi, ISUP_CST_ANSWERED, 0, 0);
+			if (call->d.max_duration_s)
+				osmo_timer_schedule(&call->t_maxdur, call->d.max_duration_s, 0);
+			break;
+		}
+	}
+	relay(call, from, m, rx->data, rx->len);
+}
+
+static int call_fsm_timer_cb(struct osmo_fsm_inst *fi)
+{
+	struct isup_call *call = fi->priv;
+
+	isup_ctr_inc(call->r, ISUP_CTR_TIMEOUT);
+	switch (fi->T) {
+	case 35:
+		reject_in(call, CDR_OUT_FAILED, "address incomplete (T35)", 28);
+		break;
+	case 7:
+		set_outcome(call, CDR_OUT_FAILED, "no address complete (T7)", 102);
+		release_both(call, 102, CDR_REL_NP700);
+		break;
+	case 9:
+		set_outcome(call, CDR_OUT_UNANSWERED, "no answer (T9)", 19);
+		release_both(call, 19, CDR_REL_NP700);
+		break;
+	}
+	return 0;
+}
+
+static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_relay *r = call->r;
+
+	leg_free(&call->in);
+	leg_free(&call->out);
+	osmo_timer_del(&call->t_maxdur);
+	if (!call->cdr.reason && call->cdr.t_answer)
+		call->cdr.outcome = CDR_OUT_ANSWERED;
+	call->cdr.t_release = isup_now_us();
+	if (r->cdr_cb)
+		r->cdr_cb(r->cdr_priv, &call->cdr);
+	if (r->g && r->g->cdr)
+		cdr_write(r->g->cdr, &call->cdr, now_s());
+	llist_del(&call->list);
+	r->num_calls--;
+}
+
+#define ALL_EV	(S(ISUP_CEV_RX_IN) | S(ISUP_CEV_RX_OUT))
+#define ALL_ST	(S(ISUP_CST_COLLECT) | S(ISUP_CST_WAIT_ACM) | S(ISUP_CST_ALERTING) | S(ISUP_CST_ANSWERED) | \
+		 S(ISUP_CST_RELEASING))
+
+static const struct osmo_fsm_state call_fsm_states[] = {
+	[ISUP_CST_COLLECT] = { .name = "COLLECT", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+			       .action = call_fsm_action },
+	[ISUP_CST_WAIT_ACM] = { .name = "WAIT_ACM", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				.action = call_fsm_action },
+	[ISUP_CST_ALERTING] = { .name = "ALERTING", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				.action = call_fsm_action },
+	[ISUP_CST_ANSWERED] = { .name = "ANSWERED", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				.action = call_fsm_action },
+	[ISUP_CST_RELEASING] = { .name = "RELEASING", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
+				 .action = call_fsm_action },
+};
+
+struct osmo_fsm isup_call_fsm = {
+	.name = "isup_call",
+	.states = call_fsm_states,
+	.num_states = ARRAY_SIZE(call_fsm_states),
+	.timer_cb = call_fsm_timer_cb,
+	.cleanup = call_fsm_cleanup,
+	.event_names = call_event_names,
+	.log_subsys = DISUP,
+};
+
+static __attribute__((constructor)) void isup_call_fsm_register(void)
+{
+	OSMO_ASSERT(osmo_fsm_register(&isup_call_fsm) == 0);
+}

@@ -1,0 +1,181 @@
+/* ISUP number parameters (Q.763 §3.9 ff.): header octets and low-nibble-first BCD digits */
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/utils.h>
+
+#include <np700/isup.h>
+
+const struct value_string isup_nai_names[] = {
+	{ ISUP_NAI_SUBSCRIBER, "subscriber" },
+	{ ISUP_NAI_UNKNOWN, "unknown" },
+	{ ISUP_NAI_NATIONAL, "national" },
+	{ ISUP_NAI_INTERNATIONAL, "international" },
+	{ ISUP_NAI_NETWORK_SPECIFIC, "network-specific" },
+	{ 0, NULL }
+};
+
+/* How the octets before the digits look. */
+enum num_layout {
+	NL_NONE,
+	NL_STD,		/* O/E + NAI; bit 8 + NPI + 4 low bits (INN/NI, APRI, SI or spare) */
+	NL_GENERIC,	/* number qualifier, then NL_STD */
+	NL_SUBSEQ,	/* O/E + 7 spare bits */
+};
+
+static enum num_layout layout(uint8_t code)
+{
+	switch (code) {
+	case ISUP_PAR_CALLED:
+	case ISUP_PAR_CALLING:
+	case ISUP_PAR_REDIRECTING:
+	case ISUP_PAR_REDIRECTION_NUM:
+	case ISUP_PAR_CONNECTED:
+	case ISUP_PAR_ORIG_CALLED:
+	case ISUP_PAR_LOCATION_NUM:
+	case ISUP_PAR_CALL_TRANSFER_NUM:
+	case ISUP_PAR_CALLED_IN_NUM:
+	case ISUP_PAR_CALLED_DIR_NUM:
+	case ISUP_PAR_ORIG_CALLED_IN_NUM:
+		return NL_STD;
+	case ISUP_PAR_GENERIC_NUM:
+		return NL_GENERIC;
+	case ISUP_PAR_SUBSEQ_NUM:
+		return NL_SUBSEQ;
+	default:
+		return NL_NONE;
+	}
+}
+
+/* Only these may end with ST (end of pulsing); elsewhere a digit F is just a digit. */
+static bool st_allowed(uint8_t code)
+{
+	return code == ISUP_PAR_CALLED || code == ISUP_PAR_SUBSEQ_NUM;
+}
+
+bool isup_param_is_number(uint8_t code)
+{
+	return layout(code) != NL_NONE;
+}
+
+int isup_number_decode(uint8_t code, const uint8_t *val, size_t len, struct isup_number *n)
+{
+	enum num_layout lay = layout(code);
+	char tmp[ISUP_NUM_MAXDIGITS + 2];
+	size_t hdr, nibbles;
+	bool odd;
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	switch (lay) {
+	case NL_NONE:
+		return -ENOTSUP;
+	case NL_SUBSEQ:
+		if (len < 1)
+			return -EINVAL;
+		odd = val[0] & 0x80;
+		hdr = 1;
+		break;
+	case NL_GENERIC:
+		if (len < 3)
+			return -EINVAL;
+		n->qualifier = val[0];
+		val++;
+		len--;
+		/* fall through */
+	case NL_STD:
+	default:
+		if (len < 2)
+			return -EINVAL;
+		odd = val[0] & 0x80;
+		n->nai = val[0] & 0x7f;
+		n->inn_ni = val[1] & 0x80;
+		n->npi = (val[1] >> 4) & 0x07;
+		n->apri = (val[1] >> 2) & 0x03;
+		n->si = val[1] & 0x03;
+		hdr = 2;
+		break;
+	}
+	nibbles = (len - hdr) * 2;
+	/* odd with no digit octet at all is contradictory */
+	if (odd) {
+		if (!nibbles)
+			return -EINVAL;
+		nibbles--;
+	}
+	if (nibbles > ISUP_NUM_MAXDIGITS + 1)
+		return -EINVAL;
+	rc = osmo_bcd2str(tmp, sizeof(tmp), val + hdr, 0, nibbles, true);
+	if (rc < 0 || (size_t)rc != nibbles)
+		return -EINVAL;
+	if (nibbles && st_allowed(code) && tmp[nibbles - 1] == 'F') {
+		n->st = true;
+		tmp[nibbles - 1] = '\0';
+	}
+	if (strlen(tmp) > ISUP_NUM_MAXDIGITS)
+		return -EINVAL;
+	OSMO_STRLCPY_ARRAY(n->digits, tmp);
+	return 0;
+}
+
+int isup_number_encode(uint8_t code, const struct isup_number *n, uint8_t *out, size_t out_size)
+{
+	enum num_layout lay = layout(code);
+	char tmp[ISUP_NUM_MAXDIGITS + 2];
+	size_t ndig, hdr, len, i;
+	uint8_t *o = out;
+
+	if (lay == NL_NONE)
+		return -ENOTSUP;
+	ndig = strnlen(n->digits, sizeof(n->digits));
+	if (ndig > ISUP_NUM_MAXDIGITS)
+		return -EINVAL;
+	for (i = 0; i < ndig; i++) {
+		if (osmo_char2bcd(n->digits[i]) > 0x0f)
+			return -EINVAL;
+	}
+	memcpy(tmp, n->digits, ndig);
+	if (n->st && st_allowed(code))
+		tmp[ndig++] = 'F';
+	tmp[ndig] = '\0';
+
+	hdr = lay == NL_SUBSEQ ? 1 : lay == NL_GENERIC ? 3 : 2;
+	len = hdr + (ndig + 1) / 2;
+	if (out_size < len)
+		return -ENOSPC;
+	memset(out, 0, len);
+	if (lay == NL_GENERIC)
+		*o++ = n->qualifier;
+	if (lay == NL_SUBSEQ) {
+		o[0] = (ndig & 1) ? 0x80 : 0;
+		o += 1;
+	} else {
+		o[0] = ((ndig & 1) ? 0x80 : 0) | (n->nai & 0x7f);
+		o[1] = (n->inn_ni ? 0x80 : 0) | ((n->npi & 0x07) << 4) | ((n->apri & 0x03) << 2) | (n->si & 0x03);
+		o += 2;
+	}
+	/* digits low nibble first; with an odd count the last high nibble is the filler 0
+	 * (out was zeroed, and osmo_str2bcd() leaves the untouched nibble alone) */
+	if (ndig && osmo_str2bcd(o, (ndig + 1) / 2, tmp, 0, ndig, true) < 0)
+		return -EINVAL;
+	return len;
+}
+
+int isup_msg_get_number(const struct isup_msg *m, uint8_t code, struct isup_number *n)
+{
+	const struct isup_param *p = isup_msg_get(m, code);
+
+	if (!p)
+		return -ENOENT;
+	return isup_number_decode(code, p->val, p->len, n);
+}
+
+int isup_msg_set_number(struct isup_msg *m, uint8_t code, const struct isup_number *n)
+{
+	uint8_t buf[3 + (ISUP_NUM_MAXDIGITS + 2) / 2];
+	int len = isup_number_encode(code, n, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	return isup_msg_set(m, code, buf, len);
+}

@@ -1,0 +1,585 @@
+/* ISUP relay: receive dispatch, circuit supervision (RSC, GRS, BLO/UBL, CGB/CGU), transmit,
+ * counters. The call logic is in isup_call.c. */
+#include <errno.h>
+#include <ctype.h>
+#include <string.h>
+#include <stdio.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/stats.h>
+
+#include <np700/isup_internal.h>
+#include <np700/logging.h>
+#include <np700/np700.h>
+
+/* message types counted one by one; everything else is "other" */
+static const uint8_t ctr_msg_types[] = {
+	ISUP_MSGT_IAM, ISUP_MSGT_SAM, ISUP_MSGT_INR, ISUP_MSGT_INF, ISUP_MSGT_COT, ISUP_MSGT_ACM, ISUP_MSGT_CON,
+	ISUP_MSGT_FOT, ISUP_MSGT_ANM, ISUP_MSGT_REL, ISUP_MSGT_SUS, ISUP_MSGT_RES, ISUP_MSGT_RLC, ISUP_MSGT_CCR,
+	ISUP_MSGT_RSC, ISUP_MSGT_BLO, ISUP_MSGT_UBL, ISUP_MSGT_BLA, ISUP_MSGT_UBA, ISUP_MSGT_GRS, ISUP_MSGT_CGB,
+	ISUP_MSGT_CGU, ISUP_MSGT_CGBA, ISUP_MSGT_CGUA, ISUP_MSGT_FAR, ISUP_MSGT_FAA, ISUP_MSGT_FRJ, ISUP_MSGT_LPA,
+	ISUP_MSGT_PAM, ISUP_MSGT_GRA, ISUP_MSGT_CQM, ISUP_MSGT_CQR, ISUP_MSGT_CPG, ISUP_MSGT_USR, ISUP_MSGT_UCIC,
+	ISUP_MSGT_CFN, ISUP_MSGT_OLM, ISUP_MSGT_NRM, ISUP_MSGT_FAC, ISUP_MSGT_UPT, ISUP_MSGT_UPA, ISUP_MSGT_IDR,
+	ISUP_MSGT_IRS, ISUP_MSGT_SGM, ISUP_MSGT_APT, ISUP_MSGT_PRI,
+};
+
+static const struct rate_ctr_desc fixed_ctr_desc[] = {
+	[ISUP_CTR_RX_MALFORMED] = { "rx:malformed", "Received messages that do not parse (not forwarded)" },
+	[ISUP_CTR_RX_UNKNOWN_CIC] = { "rx:unknown_cic", "Received messages for a circuit of no circuit group" },
+	[ISUP_CTR_RX_UNEXPECTED] = { "rx:unexpected", "Received messages not expected in the circuit's state" },
+	[ISUP_CTR_RX_UNKNOWN_MSG] = { "rx:unknown_msg", "Received messages of an unknown type (passed on)" },
+	[ISUP_CTR_RX_DISCARDED] = { "rx:discarded", "Received messages discarded (no peer leg, Q.764 rules)" },
+	[ISUP_CTR_TX_ERROR] = { "tx:error", "Messages the transport refused" },
+	[ISUP_CTR_CALLS] = { "call:attempts", "Incoming call attempts (IAM)" },
+	[ISUP_CTR_TRANSLATED] = { "call:translated", "Calls translated and sent on" },
+	[ISUP_CTR_ANSWERED] = { "call:answered", "Calls answered" },
+	[ISUP_CTR_NO_ROUTE] = { "call:no_route", "Calls without a route for the translated number" },
+	[ISUP_CTR_NO_CIRCUIT] = { "call:no_circuit", "Calls without an idle outgoing circuit" },
+	[ISUP_CTR_DUAL_SEIZURE] = { "call:dual_seizure", "Dual seizures of a circuit" },
+	[ISUP_CTR_OVERLAP] = { "call:overlap", "Calls that needed subsequent address messages" },
+	[ISUP_CTR_MAXDUR] = { "call:max_duration", "Calls released at the binding's maximum duration" },
+	[ISUP_CTR_TIMEOUT] = { "call:timeout", "Calls released by T7, T9 or T35" },
+};
+
+static struct osmo_tdef isup_tdefs_default[] = {
+	{ .T = 1, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting RLC after REL: repeat REL" },
+	{ .T = 5, .default_val = 300, .unit = OSMO_TDEF_S, .desc = "Awaiting RLC after the first REL: send RSC" },
+	{ .T = 7, .default_val = 20, .unit = OSMO_TDEF_S, .desc = "Awaiting ACM/CON/ANM after IAM" },
+	{ .T = 9, .default_val = 90, .unit = OSMO_TDEF_S, .desc = "Awaiting ANM after ACM" },
+	{ .T = 16, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting RLC after RSC (informational)" },
+	{ .T = 35, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting further digits (overlap)" },
+	{}
+};
+
+static int msg_ctr_idx(struct isup_relay *r, uint8_t type)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctr_msg_types); i++) {
+		if (ctr_msg_types[i] == type)
+			return i;
+	}
+	return ARRAY_SIZE(ctr_msg_types);
+}
+
+void isup_ctr_inc(struct isup_relay *r, unsigned int idx)
+{
+	rate_ctr_inc(rate_ctr_group_get_ctr(r->ctrs, idx));
+}
+
+static void lower_name(char *out, size_t len, const char *pfx, const char *name)
+{
+	char *p;
+
+	snprintf(out, len, "%s%s", pfx, name);
+	for (p = out; *p; p++) {
+		if (isalnum((unsigned char)*p) || *p == ':')
+			*p = tolower((unsigned char)*p);
+		else
+			*p = '_';
+	}
+}
+
+static struct rate_ctr_group *alloc_ctrs(struct isup_relay *r)
+{
+	unsigned int n_msg = ARRAY_SIZE(ctr_msg_types) + 1;
+	unsigned int n = ISUP_CTR_RX_BASE + 2 * n_msg, i;
+	struct rate_ctr_group_desc *gd;
+	struct rate_ctr_desc *d;
+	char name[64];
+
+	gd = talloc_zero(r, struct rate_ctr_group_desc);
+	d = talloc_zero_array(gd, struct rate_ctr_desc, n);
+	memcpy(d, fixed_ctr_desc, sizeof(fixed_ctr_desc));
+	for (i = 0; i < _NP700_REJ_NUM; i++) {
+		lower_name(name, sizeof(name), "reject:", np700_reject_name(i));
+		d[ISUP_CTR_REJ_BASE + i].name = talloc_strdup(gd, name);
+		d[ISUP_CTR_REJ_BASE + i].description = talloc_asprintf(gd, "Calls rejected: %s", np700_reject_name(i));
+	}
+	for (i = 0; i < n_msg; i++) {
+		const char *mt = i < ARRAY_SIZE(ctr_msg_types) ? isup_msg_type_name(ctr_msg_types[i]) : "other";
+
+		lower_name(name, sizeof(name), "rx:", mt);
+		d[ISUP_CTR_RX_BASE + i].name = talloc_strdup(gd, name);
+		d[ISUP_CTR_RX_BASE + i].description = talloc_asprintf(gd, "Received %s messages", mt);
+		lower_name(name, sizeof(name), "tx:", mt);
+		d[ISUP_CTR_RX_BASE + n_msg + i].name = talloc_strdup(gd, name);
+		d[ISUP_CTR_RX_BASE + n_msg + i].description = talloc_asprintf(gd, "Sent %s messages", mt);
+	}
+	gd->group_name_prefix = "isup";
+	gd->group_description = "ISUP relay";
+	gd->class_id = OSMO_STATS_CLASS_GLOBAL;
+	gd->num_ctr = n;
+	gd->ctr_desc = d;
+	r->n_msg_ctrs = n_msg;
+	return rate_ctr_group_alloc(r, gd, 0);
+}
+
+static int relay_talloc_destructor(struct isup_relay *r)
+{
+	struct isup_call *call, *tmp;
+
+	/* calls hold timers: end them before the memory goes */
+	llist_for_each_entry_safe(call, tmp, &r->calls, list)
+		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REQUEST, NULL);
+	rate_ctr_group_free(r->ctrs);
+	return 0;
+}
+
+struct isup_relay *isup_relay_alloc(void *ctx, struct np700 *g, isup_tx_cb tx, void *priv)
+{
+	struct isup_relay *r = talloc_zero(ctx, struct isup_relay);
+	unsigned int i;
+
+	if (!r)
+		return NULL;
+	r->ctx = ctx;
+	r->g = g;
+	r->tx = tx;
+	r->tx_priv = priv;
+	r->own_pc = 0xffffffff;
+	INIT_LLIST_HEAD(&r->cgroups);
+	INIT_LLIST_HEAD(&r->routes);
+	INIT_LLIST_HEAD(&r->calls);
+	r->tdefs = talloc_memdup(r, isup_tdefs_default, sizeof(isup_tdefs_default));
+	osmo_tdefs_reset(r->tdefs);
+	/* Q.850 defaults: a rejected caller hears "call rejected", a number outside any binding
+	 * "unallocated number" */
+	for (i = 0; i < _NP700_REJ_NUM; i++)
+		r->reject_cause[i] = 21;
+	r->reject_cause[NP700_REJ_NOT_PROTECTED] = 1;
+	r->reject_cause[NP700_REJ_INVALID_NUMBER] = 28;
+	r->reject_cause[NP700_REJ_UNKNOWN_NUMBER] = 1;
+	r->reject_cause[NP700_REJ_NO_BINDING] = 1;
+	r->reject_cause[NP700_REJ_EXPIRED] = 1;
+	r->reject_cause[NP700_REJ_RATE_LIMIT] = 42;
+	r->reject_cause[NP700_REJ_STORE_ERROR] = 41;
+	r->maxdur_cause = 16;
+	r->ctrs = alloc_ctrs(r);
+	if (!r->ctrs) {
+		talloc_free(r);
+		return NULL;
+	}
+	talloc_set_destructor(r, relay_talloc_destructor);
+	return r;
+}
+
+void isup_relay_set_tx(struct isup_relay *r, isup_tx_cb tx, void *priv)
+{
+	r->tx = tx;
+	r->tx_priv = priv;
+}
+
+void isup_relay_set_cdr_cb(struct isup_relay *r, isup_cdr_cb cb, void *priv)
+{
+	r->cdr_cb = cb;
+	r->cdr_priv = priv;
+}
+
+void isup_relay_set_own_pc(struct isup_relay *r, uint32_t pc)
+{
+	r->own_pc = pc;
+}
+
+void isup_relay_set_default_pc(struct isup_relay *r, uint32_t pc)
+{
+	if (!r->own_pc_configured)
+		r->own_pc = pc;
+}
+
+void isup_relay_set_variant(struct isup_relay *r, enum isup_variant v)
+{
+	r->variant = v;
+}
+
+void isup_relay_set_reject_cause(struct isup_relay *r, enum np700_reject reason, uint8_t cause)
+{
+	if (reason < _NP700_REJ_NUM)
+		r->reject_cause[reason] = cause & 0x7f;
+}
+
+uint8_t isup_relay_get_reject_cause(struct isup_relay *r, enum np700_reject reason)
+{
+	return reason < _NP700_REJ_NUM ? r->reject_cause[reason] : 31;
+}
+
+void isup_relay_set_max_duration_cause(struct isup_relay *r, uint8_t cause)
+{
+	r->maxdur_cause = cause & 0x7f;
+}
+
+struct osmo_tdef *isup_relay_tdefs(struct isup_relay *r)
+{
+	return r->tdefs;
+}
+
+unsigned int isup_relay_num_calls(const struct isup_relay *r)
+{
+	return r->num_calls;
+}
+
+uint64_t isup_now_us(void)
+{
+	struct timeval tv;
+
+	osmo_gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* --- transmit --- */
+
+int isup_relay_send_raw(struct isup_relay *r, uint32_t dpc, const uint8_t *data, size_t len)
+{
+	uint16_t cic = data[0] | ((data[1] & 0x0f) << 8);
+	int rc;
+
+	isup_ctr_inc(r, ISUP_CTR_RX_BASE + r->n_msg_ctrs + msg_ctr_idx(r, data[2]));
+	LOGP(DISUP, LOGL_DEBUG, "tx %s CIC %u to PC %u (%zu octets)\n", isup_msg_type_name(data[2]), cic, dpc, len);
+	if (!r->tx) {
+		isup_ctr_inc(r, ISUP_CTR_TX_ERROR);
+		return -ENOTCONN;
+	}
+	/* SLS from the CIC: every message of one circuit takes the same link (in-sequence delivery) */
+	rc = r->tx(r->tx_priv, r->own_pc, dpc, cic & 0x0f, data, len);
+	if (rc < 0) {
+		isup_ctr_inc(r, ISUP_CTR_TX_ERROR);
+		LOGP(DISUP, LOGL_ERROR, "tx %s CIC %u to PC %u failed: %d\n", isup_msg_type_name(data[2]), cic, dpc,
+		     rc);
+	}
+	return rc;
+}
+
+int isup_relay_send(struct isup_relay *r, uint32_t opc_hint, uint32_t dpc, struct isup_msg *m)
+{
+	uint8_t out[ISUP_MSG_MAX];
+	int len = isup_msg_encode(m, out, sizeof(out));
+
+	(void)opc_hint;
+	if (len < 0) {
+		isup_ctr_inc(r, ISUP_CTR_TX_ERROR);
+		LOGP(DISUP, LOGL_ERROR, "cannot encode %s: %d\n", isup_msg_type_name(m->type), len);
+		return len;
+	}
+	return isup_relay_send_raw(r, dpc, out, len);
+}
+
+int isup_relay_send_simple(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t type)
+{
+	uint8_t out[4];
+	size_t len = 3;
+
+	isup_cic_put(r->variant, out, cic, 0);
+	out[2] = type;
+	/* RLC and the like have an (empty) optional part pointer */
+	if (isup_msg_def_get(r->variant, type) && isup_msg_def_get(r->variant, type)->opt)
+		out[len++] = 0;
+	return isup_relay_send_raw(r, dpc, out, len);
+}
+
+int isup_relay_send_rel(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t cause, uint8_t *copy,
+			size_t *copy_len)
+{
+	struct isup_msg m;
+	uint8_t v[2], out[16];
+	int len;
+
+	isup_msg_init(&m, r->variant, ISUP_MSGT_REL, cic);
+	/* location: public network serving the local user, as a transit node would say */
+	isup_cause_encode(v, 2, cause);
+	isup_msg_set(&m, ISUP_PAR_CAUSE, v, 2);
+	len = isup_msg_encode(&m, out, sizeof(out));
+	if (len < 0)
+		return len;
+	if (copy) {
+		memcpy(copy, out, len);
+		*copy_len = len;
+	}
+	return isup_relay_send_raw(r, dpc, out, len);
+}
+
+static void send_range_msg(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t type, const uint8_t *cgsmt,
+			   const struct isup_range_status *rs)
+{
+	struct isup_msg m;
+	uint8_t v[40];
+	int len;
+
+	isup_msg_init(&m, r->variant, type, cic);
+	if (cgsmt)
+		isup_msg_set(&m, ISUP_PAR_CGSMT, cgsmt, 1);
+	len = isup_range_status_encode(v, sizeof(v), rs);
+	isup_msg_set(&m, ISUP_PAR_RANGE_STATUS, v, len);
+	isup_relay_send(r, 0, dpc, &m);
+}
+
+/* --- circuit supervision --- */
+
+/* The far end reset circuit \a c: any call on it loses that leg, the other leg is released. */
+static void circuit_reset(struct isup_circuit *c)
+{
+	if (c->call)
+		isup_call_leg_reset(c->call, c, 41);
+	c->state = ISUP_CIRC_IDLE;
+	c->blk_remote = false;
+}
+
+static void rx_rsc(struct isup_relay *r, struct isup_circuit *c, uint32_t opc)
+{
+	circuit_reset(c);
+	isup_relay_send_simple(r, opc, c->cic, ISUP_MSGT_RLC);
+}
+
+static int rx_grs(struct isup_relay *r, struct isup_cgroup *cg, uint32_t opc, struct isup_msg *m)
+{
+	struct isup_range_status rs, ans = {};
+	const struct isup_param *p = isup_msg_get(m, ISUP_PAR_RANGE_STATUS);
+	unsigned int i;
+
+	if (!p || isup_range_status_decode(p->val, p->len, &rs) < 0 || rs.range == 0 || rs.range > 31)
+		return -EINVAL;
+	ans.range = rs.range;
+	ans.has_status = true;
+	for (i = 0; i <= rs.range; i++) {
+		struct isup_circuit *c = isup_circuit_find(r, opc, m->cic + i, NULL);
+
+		if (!c)
+			continue;
+		circuit_reset(c);
+		/* GRA status: 1 = locally blocked for maintenance */
+		if (c->blk_local)
+			ans.status[i / 8] |= 1 << (i % 8);
+	}
+	send_range_msg(r, opc, m->cic, ISUP_MSGT_GRA, NULL, &ans);
+	return 0;
+}
+
+static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
+{
+	struct isup_range_status rs;
+	const struct isup_param *p = isup_msg_get(m, ISUP_PAR_RANGE_STATUS);
+	const struct isup_param *t = isup_msg_get(m, ISUP_PAR_CGSMT);
+	bool block = m->type == ISUP_MSGT_CGB;
+	bool hw = t && (t->val[0] & 0x03) == 0x01;
+	unsigned int i;
+
+	if (!p || !t || isup_range_status_decode(p->val, p->len, &rs) < 0 || !rs.has_status || rs.range == 0 ||
+	    rs.range > 31)
+		return -EINVAL;
+	for (i = 0; i <= rs.range; i++) {
+		struct isup_circuit *c;
+
+		if (!(rs.status[i / 8] & (1 << (i % 8))))
+			continue;
+		c = isup_circuit_find(r, opc, m->cic + i, NULL);
+		if (!c)
+			continue;
+		c->blk_remote = block;
+		/* hardware failure oriented blocking ends the calls on those circuits (Q.764 §2.8.2) */
+		if (block && hw && c->call)
+			isup_call_leg_reset(c->call, c, 41);
+	}
+	/* acknowledge with the same type indicator, range and status */
+	send_range_msg(r, opc, m->cic, block ? ISUP_MSGT_CGBA : ISUP_MSGT_CGUA, t->val, &rs);
+	return 0;
+}
+
+static void rx_unknown_msg(struct isup_relay *r, struct isup_circuit *c, uint32_t opc, struct isup_msg *m,
+			   const uint8_t *data, size_t len)
+{
+	isup_ctr_inc(r, ISUP_CTR_RX_UNKNOWN_MSG);
+	if (c->call) {
+		isup_call_rx(c->call, c, m, data, len);
+		return;
+	}
+	/* not call-related and nobody to pass it to */
+	LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: unknown message type 0x%02x on an idle circuit, discarded\n", opc,
+	     m->cic, m->type);
+	isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+}
+
+int isup_relay_mtp_rx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
+{
+	return isup_relay_rx(priv, opc, dpc, sls, data, len);
+}
+
+int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
+{
+	struct isup_msg *m;
+	struct isup_cgroup *cg = NULL;
+	struct isup_circuit *c;
+	enum isup_err err;
+	size_t err_off;
+	uint16_t cic;
+	uint8_t type;
+	int rc;
+
+	if (isup_cic_peek(r->variant, data, len, &cic, &type) < 0) {
+		isup_ctr_inc(r, ISUP_CTR_RX_MALFORMED);
+		LOGP(DISUP, LOGL_NOTICE, "PC %u: message of %zu octets, too short for CIC and type\n", opc, len);
+		return -EINVAL;
+	}
+	isup_ctr_inc(r, ISUP_CTR_RX_BASE + msg_ctr_idx(r, type));
+	if (r->own_pc == 0xffffffff)
+		r->own_pc = dpc;
+
+	c = isup_circuit_find(r, opc, cic, &cg);
+	if (!c) {
+		isup_ctr_inc(r, ISUP_CTR_RX_UNKNOWN_CIC);
+		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: %s for a circuit of no circuit group\n", opc, cic,
+		     isup_msg_type_name(type));
+		/* tell the sender the circuit is unequipped here (Q.764 §2.12), but never answer
+		 * UCIC with UCIC */
+		if (type != ISUP_MSGT_UCIC)
+			isup_relay_send_simple(r, opc, cic, ISUP_MSGT_UCIC);
+		return 0;
+	}
+
+	/* struct isup_msg is large; one per message on the heap keeps deep stacks small */
+	m = talloc(r, struct isup_msg);
+	if (!m)
+		return -ENOMEM;
+	rc = isup_msg_parse(m, r->variant, data, len, &err, &err_off);
+	if (rc < 0) {
+		isup_ctr_inc(r, ISUP_CTR_RX_MALFORMED);
+		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: malformed %s: %s at octet %zu, not forwarded\n", opc, cic,
+		     isup_msg_type_name(type), isup_err_name(err), err_off);
+		/* Q.764 §2.9.5: a broken IAM is refused with a cause; anything else is discarded,
+		 * never passed on half-understood */
+		if (type == ISUP_MSGT_IAM && !c->call)
+			isup_call_reject_malformed(r, cg, c, opc, isup_err_cause(err));
+		goto out;
+	}
+
+	switch (type) {
+	case ISUP_MSGT_IAM:
+		isup_call_rx_iam(r, cg, c, opc, m, data, len);
+		break;
+	case ISUP_MSGT_RSC:
+		rx_rsc(r, c, opc);
+		break;
+	case ISUP_MSGT_GRS:
+		if (rx_grs(r, cg, opc, m) < 0) {
+			isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+			LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: GRS with an invalid range, discarded\n", opc, cic);
+		}
+		break;
+	case ISUP_MSGT_CGB:
+	case ISUP_MSGT_CGU:
+		if (rx_cgb_cgu(r, opc, m) < 0) {
+			isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+			LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: %s with an invalid range/status, discarded\n", opc,
+			     cic, isup_msg_type_name(type));
+		}
+		break;
+	case ISUP_MSGT_BLO:
+		c->blk_remote = true;
+		isup_relay_send_simple(r, opc, cic, ISUP_MSGT_BLA);
+		break;
+	case ISUP_MSGT_UBL:
+		c->blk_remote = false;
+		isup_relay_send_simple(r, opc, cic, ISUP_MSGT_UBA);
+		break;
+	case ISUP_MSGT_UCIC:
+		/* the far end does not have this circuit: never use it, end a call on it */
+		c->blk_remote = true;
+		if (c->call)
+			isup_call_leg_reset(c->call, c, 41);
+		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: unequipped at the far end, circuit blocked\n", opc, cic);
+		break;
+	case ISUP_MSGT_BLA:
+	case ISUP_MSGT_UBA:
+	case ISUP_MSGT_CGBA:
+	case ISUP_MSGT_CGUA:
+	case ISUP_MSGT_GRA:
+	case ISUP_MSGT_CQM:
+	case ISUP_MSGT_CQR:
+	case ISUP_MSGT_CCR:
+	case ISUP_MSGT_LPA:
+	case ISUP_MSGT_OLM:
+	case ISUP_MSGT_UPT:
+	case ISUP_MSGT_UPA:
+		/* circuit management np700 does not originate: nothing to answer or pass on */
+		isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+		break;
+	default:
+		if (!m->def) {
+			rx_unknown_msg(r, c, opc, m, data, len);
+			break;
+		}
+		if (c->call) {
+			isup_call_rx(c->call, c, m, data, len);
+			break;
+		}
+		isup_ctr_inc(r, ISUP_CTR_RX_UNEXPECTED);
+		if (type == ISUP_MSGT_REL) {
+			/* REL on an idle circuit: confirm, so the far end frees it (Q.764 §2.9.5.1) */
+			isup_relay_send_simple(r, opc, cic, ISUP_MSGT_RLC);
+		} else {
+			LOGP(DISUP, LOGL_INFO, "PC %u CIC %u: %s on an idle circuit, discarded\n", opc, cic,
+			     isup_msg_type_name(type));
+		}
+		break;
+	}
+out:
+	talloc_free(m);
+	return 0;
+}
+
+/* --- show --- */
+
+static const char *pc_str(uint32_t pc)
+{
+	static char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", pc);
+	return buf;
+}
+
+void isup_relay_dump_circuits(struct isup_relay *r, bool all, isup_print_cb out, void *priv)
+{
+	struct isup_cgroup *cg;
+	char line[160];
+	unsigned int i;
+
+	llist_for_each_entry(cg, &r->cgroups, list) {
+		unsigned int n = cg->circ ? cg->last - cg->first + 1 : 0, busy = 0, blocked = 0;
+
+		for (i = 0; i < n; i++) {
+			busy += cg->circ[i].state != ISUP_CIRC_IDLE;
+			blocked += cg->circ[i].blk_local || cg->circ[i].blk_remote;
+		}
+		snprintf(line, sizeof(line), "circuit-group %s DPC %s CIC %u-%u: %u circuits, %u busy, %u blocked",
+			 cg->name, pc_str(cg->dpc), cg->first, cg->last, n, busy, blocked);
+		out(priv, line);
+		for (i = 0; i < n; i++) {
+			struct isup_circuit *c = &cg->circ[i];
+
+			if (!all && c->state == ISUP_CIRC_IDLE && !c->blk_local && !c->blk_remote)
+				continue;
+			snprintf(line, sizeof(line), "  CIC %u %s%s%s", c->cic, get_value_string(isup_circ_state_names,
+				 c->state), c->blk_local ? " blocked-locally" : "", c->blk_remote ? " blocked-remotely" : "");
+			if (c->call)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), " call %u", c->call->id);
+			out(priv, line);
+		}
+	}
+}
+
+void isup_relay_dump_calls(struct isup_relay *r, isup_print_cb out, void *priv)
+{
+	struct isup_call *call;
+	char line[256];
+
+	llist_for_each_entry(call, &r->calls, list) {
+		snprintf(line, sizeof(line), "call %u %s: in PC %u CIC %u%s caller %s dialled %s -> out %s%u CIC %u%s "
+			 "callee %s shown %s", call->id, osmo_fsm_inst_state_name(call->fi), call->in.pc, call->in.cic,
+			 call->in.busy ? "" : " (free)", call->caller[0] ? call->caller : "-",
+			 call->dialled[0] ? call->dialled : "-", call->out.cg ? "PC " : "-", call->out.pc,
+			 call->out.cic, call->out.busy ? "" : " (free)",
+			 call->d.connect_to[0] ? call->d.connect_to : "-",
+			 call->d.show_callee[0] ? call->d.show_callee : "-");
+		out(priv, line);
+	}
+}

@@ -1,0 +1,320 @@
+/* SCCP called/calling party address (Q.713 3.4): parse, encode byte-identical, rewrite digits */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <osmocom/core/utils.h>
+
+#include <np700/sccp.h>
+
+#define AI_NATIONAL	0x80
+#define AI_ROUTE_SSN	0x40
+#define AI_GTI_SHIFT	2
+#define AI_GTI_MASK	0x0f
+#define AI_SSN		0x02
+#define AI_PC		0x01
+
+const struct value_string sccp_variant_names[] = {
+	{ SCCP_VAR_ITU, "itu" },
+	{ SCCP_VAR_CHINA, "china" },
+	{ 0, NULL }
+};
+
+const struct value_string sccp_gti_names[] = {
+	{ SCCP_GTI_NONE, "none" },
+	{ SCCP_GTI_NAI, "NAI" },
+	{ SCCP_GTI_TT, "TT" },
+	{ SCCP_GTI_TT_NP_ES, "TT+NP+ES" },
+	{ SCCP_GTI_TT_NP_ES_NAI, "TT+NP+ES+NAI" },
+	{ 0, NULL }
+};
+
+static unsigned int pc_octets(enum sccp_variant v)
+{
+	return v == SCCP_VAR_CHINA ? 3 : 2;
+}
+
+/* Whether the GT carries its own odd/even information (GTI 1, and GTI 3/4 with a BCD scheme). */
+static bool gt_has_oddeven(const struct sccp_addr *a)
+{
+	return a->gti == SCCP_GTI_NAI || ((a->gti == SCCP_GTI_TT_NP_ES || a->gti == SCCP_GTI_TT_NP_ES_NAI) && a->bcd);
+}
+
+static size_t addr_len(const struct sccp_addr *a, enum sccp_variant v, size_t ndig)
+{
+	static const uint8_t gt_hdr[] = { 0, 1, 1, 2, 3 };
+
+	return 1 + (a->pc_present ? pc_octets(v) : 0) + (a->ssn_present ? 1 : 0) + gt_hdr[a->gti] + (ndig + 1) / 2;
+}
+
+static int fail(const char **err, const char *why)
+{
+	if (err)
+		*err = why;
+	return -EINVAL;
+}
+
+int sccp_addr_parse(struct sccp_addr *a, const uint8_t *buf, size_t len, enum sccp_variant v, const char **err)
+{
+	size_t pos = 1, nbytes;
+	unsigned int nibbles;
+	uint8_t ai;
+
+	memset(a, 0, sizeof(*a));
+	if (len < 1)
+		return fail(err, "empty address");
+	ai = buf[0];
+	a->national = ai & AI_NATIONAL;
+	a->route_on_ssn = ai & AI_ROUTE_SSN;
+	a->gti = (ai >> AI_GTI_SHIFT) & AI_GTI_MASK;
+	a->ssn_present = ai & AI_SSN;
+	a->pc_present = ai & AI_PC;
+	if (a->gti > SCCP_GTI_TT_NP_ES_NAI)
+		return fail(err, "reserved global title indicator");
+
+	if (a->pc_present) {
+		if (len - pos < pc_octets(v))
+			return fail(err, "address truncated in point code");
+		if (v == SCCP_VAR_CHINA) {
+			a->pc = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16);
+		} else {
+			a->pc = buf[pos] | ((buf[pos + 1] & 0x3f) << 8);
+			a->pc_spare = buf[pos + 1] >> 6;
+		}
+		pos += pc_octets(v);
+	}
+	if (a->ssn_present) {
+		if (len - pos < 1)
+			return fail(err, "address truncated in SSN");
+		a->ssn = buf[pos++];
+	}
+
+	switch (a->gti) {
+	case SCCP_GTI_NONE:
+		/* nothing may follow: octets we do not understand could not be re-encoded faithfully */
+		if (pos != len)
+			return fail(err, "octets after an address without GT");
+		return 0;
+	case SCCP_GTI_NAI:
+		if (len - pos < 1)
+			return fail(err, "address truncated in GT");
+		a->nai = buf[pos] & 0x7f;
+		a->nai_bit8 = buf[pos] & 0x80;	/* odd indicator */
+		a->bcd = true;
+		pos++;
+		break;
+	case SCCP_GTI_TT:
+		if (len - pos < 1)
+			return fail(err, "address truncated in GT");
+		a->tt = buf[pos++];
+		a->bcd = true;
+		break;
+	case SCCP_GTI_TT_NP_ES:
+	case SCCP_GTI_TT_NP_ES_NAI:
+		if (len - pos < (a->gti == SCCP_GTI_TT_NP_ES ? 2u : 3u))
+			return fail(err, "address truncated in GT");
+		a->tt = buf[pos++];
+		a->np = buf[pos] >> 4;
+		a->es = buf[pos] & 0x0f;
+		pos++;
+		a->bcd = a->es == 1 || a->es == 2;
+		if (a->gti == SCCP_GTI_TT_NP_ES_NAI) {
+			a->nai = buf[pos] & 0x7f;
+			a->nai_bit8 = buf[pos] & 0x80;
+			pos++;
+		}
+		break;
+	}
+
+	nbytes = len - pos;
+	if (nbytes * 2 > SCCP_GT_DIGITS_MAX)
+		return fail(err, "GT too long");
+	nibbles = nbytes * 2;
+	if (gt_has_oddeven(a)) {
+		bool odd = a->gti == SCCP_GTI_NAI ? a->nai_bit8 : a->es == 1;
+		if (odd) {
+			if (!nbytes)
+				return fail(err, "odd number of GT digits but no digits");
+			nibbles--;
+			a->filler = buf[len - 1] >> 4;
+		}
+	} else if (a->gti == SCCP_GTI_TT && nbytes && (buf[len - 1] >> 4) == 0xf) {
+		/* GTI 2 says nothing about odd/even; a trailing 0xf nibble is the usual filler */
+		nibbles--;
+		a->filler = 0xf;
+	}
+	osmo_bcd2str(a->digits, sizeof(a->digits), buf + pos, 0, nibbles, true);
+	return 0;
+}
+
+int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum sccp_variant v)
+{
+	size_t pos = 0, ndig = strlen(a->digits);
+	bool odd = ndig & 1;
+	int rc;
+
+	if (a->gti > SCCP_GTI_TT_NP_ES_NAI || ndig > SCCP_GT_DIGITS_MAX)
+		return -EINVAL;
+	if (a->gti == SCCP_GTI_NONE && ndig)
+		return -EINVAL;
+	if (size < addr_len(a, v, ndig))
+		return -ENOSPC;
+
+	buf[pos++] = (a->national ? AI_NATIONAL : 0) | (a->route_on_ssn ? AI_ROUTE_SSN : 0) |
+		     (a->gti << AI_GTI_SHIFT) | (a->ssn_present ? AI_SSN : 0) | (a->pc_present ? AI_PC : 0);
+	if (a->pc_present) {
+		if (v == SCCP_VAR_CHINA) {
+			if (a->pc > 0xffffff)
+				return -EINVAL;
+			buf[pos++] = a->pc & 0xff;
+			buf[pos++] = (a->pc >> 8) & 0xff;
+			buf[pos++] = (a->pc >> 16) & 0xff;
+		} else {
+			if (a->pc > 0x3fff)
+				return -EINVAL;
+			buf[pos++] = a->pc & 0xff;
+			buf[pos++] = ((a->pc >> 8) & 0x3f) | ((a->pc_spare & 3) << 6);
+		}
+	}
+	if (a->ssn_present)
+		buf[pos++] = a->ssn;
+
+	switch (a->gti) {
+	case SCCP_GTI_NONE:
+		return pos;
+	case SCCP_GTI_NAI:
+		buf[pos++] = (odd ? 0x80 : 0) | (a->nai & 0x7f);
+		break;
+	case SCCP_GTI_TT:
+		buf[pos++] = a->tt;
+		break;
+	case SCCP_GTI_TT_NP_ES:
+	case SCCP_GTI_TT_NP_ES_NAI:
+		buf[pos++] = a->tt;
+		if (a->bcd)
+			buf[pos++] = (a->np << 4) | (odd ? 1 : 2);
+		else
+			buf[pos++] = (a->np << 4) | (a->es & 0x0f);
+		if (a->gti == SCCP_GTI_TT_NP_ES_NAI)
+			buf[pos++] = (a->nai_bit8 ? 0x80 : 0) | (a->nai & 0x7f);
+		break;
+	}
+	if (!a->bcd && odd)
+		return -EINVAL;	/* a non-BCD GT is kept as whole octets */
+	if (ndig) {
+		rc = osmo_str2bcd(buf + pos, size - pos, a->digits, 0, -1, true);
+		if (rc < 0)
+			return rc == -ENOMEM ? -ENOSPC : rc;
+		if (odd)
+			buf[pos + rc - 1] = (buf[pos + rc - 1] & 0x0f) | ((a->filler & 0x0f) << 4);
+		pos += rc;
+	}
+	return pos;
+}
+
+int sccp_addr_set_digits(struct sccp_addr *a, const char *digits)
+{
+	size_t n = strlen(digits), i;
+
+	if (a->gti == SCCP_GTI_NONE || !a->bcd || n > SCCP_GT_DIGITS_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!strchr("0123456789abcdefABCDEF", digits[i]))
+			return -EINVAL;
+	}
+	for (i = 0; i <= n; i++)
+		a->digits[i] = (digits[i] >= 'a' && digits[i] <= 'f') ? digits[i] - 'a' + 'A' : digits[i];
+	/* GTI 2 has no odd/even indicator: only a 0xf filler can be told from a digit */
+	a->filler = a->gti == SCCP_GTI_TT ? 0xf : 0;
+	return 0;
+}
+
+void sccp_addr_set_gt(struct sccp_addr *a, uint8_t tt, uint8_t nai, const char *digits, uint8_t ssn)
+{
+	memset(a, 0, sizeof(*a));
+	a->gti = SCCP_GTI_TT_NP_ES_NAI;
+	a->tt = tt;
+	a->np = 1;	/* E.164 */
+	a->es = 1;
+	a->bcd = true;
+	a->nai = nai;
+	a->ssn_present = ssn != 0;
+	a->ssn = ssn;
+	if (sccp_addr_set_digits(a, digits) < 0)
+		a->digits[0] = '\0';
+}
+
+char *sccp_pc_name_buf(char *buf, size_t size, uint32_t pc, enum sccp_variant v)
+{
+	if (v == SCCP_VAR_CHINA)
+		snprintf(buf, size, "%u.%u.%u", (pc >> 16) & 0xff, (pc >> 8) & 0xff, pc & 0xff);
+	else
+		snprintf(buf, size, "%u.%u.%u", (pc >> 11) & 0x7, (pc >> 3) & 0xff, pc & 0x7);
+	return buf;
+}
+
+int sccp_pc_parse(uint32_t *pc, const char *str, enum sccp_variant v)
+{
+	unsigned long a, b, c;
+	char *end;
+
+	a = strtoul(str, &end, 10);
+	if (end == str)
+		return -EINVAL;
+	if (*end == '\0') {
+		if (a > (v == SCCP_VAR_CHINA ? 0xffffffUL : 0x3fffUL))
+			return -EINVAL;
+		*pc = a;
+		return 0;
+	}
+	if (*end != '.')
+		return -EINVAL;
+	str = end + 1;
+	b = strtoul(str, &end, 10);
+	if (end == str || *end != '.')
+		return -EINVAL;
+	str = end + 1;
+	c = strtoul(str, &end, 10);
+	if (end == str || *end != '\0')
+		return -EINVAL;
+	if (v == SCCP_VAR_CHINA) {
+		if (a > 255 || b > 255 || c > 255)
+			return -EINVAL;
+		*pc = (a << 16) | (b << 8) | c;
+	} else {
+		if (a > 7 || b > 255 || c > 7)
+			return -EINVAL;
+		*pc = (a << 11) | (b << 3) | c;
+	}
+	return 0;
+}
+
+char *sccp_addr_name_buf(char *buf, size_t size, const struct sccp_addr *a, enum sccp_variant v)
+{
+	struct osmo_strbuf sb = { .buf = buf, .len = size };
+	char pcbuf[16];
+
+	OSMO_STRBUF_PRINTF(sb, "RI=%s", a->route_on_ssn ? "SSN" : "GT");
+	if (a->pc_present)
+		OSMO_STRBUF_PRINTF(sb, " PC=%s", sccp_pc_name_buf(pcbuf, sizeof(pcbuf), a->pc, v));
+	if (a->ssn_present)
+		OSMO_STRBUF_PRINTF(sb, " SSN=%u", a->ssn);
+	switch (a->gti) {
+	case SCCP_GTI_NONE:
+		break;
+	case SCCP_GTI_NAI:
+		OSMO_STRBUF_PRINTF(sb, " GT(NAI=%u %s)", a->nai, a->digits);
+		break;
+	case SCCP_GTI_TT:
+		OSMO_STRBUF_PRINTF(sb, " GT(TT=%u %s)", a->tt, a->digits);
+		break;
+	case SCCP_GTI_TT_NP_ES:
+		OSMO_STRBUF_PRINTF(sb, " GT(TT=%u NP=%u ES=%u %s)", a->tt, a->np, a->es, a->digits);
+		break;
+	case SCCP_GTI_TT_NP_ES_NAI:
+		OSMO_STRBUF_PRINTF(sb, " GT(TT=%u NP=%u ES=%u NAI=%u %s)", a->tt, a->np, a->es, a->nai, a->digits);
+		break;
+	}
+	return buf;
+}

@@ -1,0 +1,206 @@
+/* Binding store: the compact on-disk records (packed BCD numbers, varints), so that a binding
+ * and all its index entries stay under ~200 bytes at millions of bindings */
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/utils.h>
+#include <osmocom/core/bit32gen.h>
+
+#include <np700/store_internal.h>
+
+/* Own packer instead of osmo_str2bcd(): high nibble first so that memcmp() order of packed
+ * 15-digit numbers is numeric order (pool ranges are range scans), and it runs on every lookup. */
+void store_bcd_pack(uint8_t *out, const char *digits)
+{
+	unsigned int i;
+
+	for (i = 0; i < STORE_BCD_LEN; i++) {
+		uint8_t hi, lo;
+		if (!digits[0]) {
+			memset(out + i, 0xff, STORE_BCD_LEN - i);
+			return;
+		}
+		hi = (digits[0] - '0') & 0x0f;
+		if (!digits[1]) {
+			out[i] = (hi << 4) | 0x0f;
+			memset(out + i + 1, 0xff, STORE_BCD_LEN - i - 1);
+			return;
+		}
+		lo = (digits[1] - '0') & 0x0f;
+		out[i] = (hi << 4) | lo;
+		digits += 2;
+	}
+}
+
+void store_bcd_unpack(char *out, const uint8_t *in)
+{
+	unsigned int i;
+
+	for (i = 0; i < STORE_BCD_LEN; i++) {
+		uint8_t c = in[i];
+		if ((c >> 4) > 9)
+			break;
+		*out++ = '0' + (c >> 4);
+		if ((c & 0x0f) > 9)
+			break;
+		*out++ = '0' + (c & 0x0f);
+	}
+	*out = '\0';
+}
+
+static uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (v & 0x7f) | 0x80;
+		v >>= 7;
+	}
+	*p++ = v;
+	return p;
+}
+
+static const uint8_t *get_varint(const uint8_t *p, const uint8_t *end, uint64_t *v)
+{
+	unsigned int shift = 0;
+
+	*v = 0;
+	while (p < end && shift < 64) {
+		uint8_t c = *p++;
+		*v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return p;
+		shift += 7;
+	}
+	return NULL;
+}
+
+#define REC_FORMAT	1
+#define F_CALLBACK	0x40
+#define F_HAS_B		0x80
+
+size_t store_rec_encode(uint8_t *out, const struct np700_binding *b)
+{
+	uint8_t *p = out;
+	size_t olen = strnlen(b->order_id, NP700_ORDER_ID_MAXLEN);
+
+	*p++ = REC_FORMAT;
+	*p++ = (b->mode & 3) | ((b->direction & 3) << 2) | ((b->services & 3) << 4)
+	       | (b->callback_allowed ? F_CALLBACK : 0) | (b->b[0] ? F_HAS_B : 0);
+	store_bcd_pack(p, b->x);
+	p += STORE_BCD_LEN;
+	store_bcd_pack(p, b->a);
+	p += STORE_BCD_LEN;
+	if (b->b[0]) {
+		store_bcd_pack(p, b->b);
+		p += STORE_BCD_LEN;
+	}
+	if (b->mode == NP700_MODE_AXYB) {
+		store_bcd_pack(p, b->y);
+		p += STORE_BCD_LEN;
+	}
+	p = put_varint(p, b->customer_id);
+	p = put_varint(p, (uint64_t)b->created);
+	/* expiry as a delta (validation keeps expires > created): 3 bytes instead of 5 */
+	p = put_varint(p, b->expires ? (uint64_t)(b->expires - b->created) : 0);
+	p = put_varint(p, b->max_duration_s);
+	p = put_varint(p, b->max_calls);
+	p = put_varint(p, b->callback_window_s);
+	*p++ = olen;
+	memcpy(p, b->order_id, olen);
+	p += olen;
+	return p - out;
+}
+
+/* The file is ours, but a damaged one must give -EIO, not a crash: check every length. */
+int store_rec_decode(struct np700_binding *b, uint64_t id, const uint8_t *in, size_t len)
+{
+	const uint8_t *p = in, *end = in + len;
+	uint64_t v[6];
+	uint8_t f;
+	unsigned int i;
+
+	memset(b, 0, sizeof(*b));
+	if (len < 2 + 2 * STORE_BCD_LEN || p[0] != REC_FORMAT)
+		return -EIO;
+	f = p[1];
+	p += 2;
+	b->id = id;
+	b->mode = f & 3;
+	b->direction = (f >> 2) & 3;
+	b->services = (f >> 4) & 3;
+	b->callback_allowed = !!(f & F_CALLBACK);
+	store_bcd_unpack(b->x, p);
+	p += STORE_BCD_LEN;
+	store_bcd_unpack(b->a, p);
+	p += STORE_BCD_LEN;
+	if (f & F_HAS_B) {
+		if (end - p < STORE_BCD_LEN)
+			return -EIO;
+		store_bcd_unpack(b->b, p);
+		p += STORE_BCD_LEN;
+	}
+	if (b->mode == NP700_MODE_AXYB) {
+		if (end - p < STORE_BCD_LEN)
+			return -EIO;
+		store_bcd_unpack(b->y, p);
+		p += STORE_BCD_LEN;
+	}
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		p = get_varint(p, end, &v[i]);
+		if (!p)
+			return -EIO;
+	}
+	b->customer_id = v[0];
+	b->created = (int64_t)v[1];
+	b->expires = v[2] ? b->created + (int64_t)v[2] : 0;
+	b->max_duration_s = v[3];
+	b->max_calls = v[4];
+	b->callback_window_s = v[5];
+	if (p >= end || *p > NP700_ORDER_ID_MAXLEN || end - p - 1 < *p)
+		return -EIO;
+	memcpy(b->order_id, p + 1, *p);
+	b->order_id[*p] = '\0';
+	return 0;
+}
+
+/* customer: flags | tod_start | tod_end | 4 limits (u32 BE) | name len | name */
+size_t store_cust_encode(uint8_t *out, const struct np700_customer *c)
+{
+	uint8_t *p = out;
+	size_t nlen = strnlen(c->name, sizeof(c->name) - 1);
+	uint32_t lim[4] = { c->limits.calls_per_number_per_min, c->limits.calls_per_binding_per_hour,
+			    c->limits.distinct_numbers_per_caller_per_hour, c->limits.block_s };
+	unsigned int i;
+
+	*p++ = c->suspended ? 1 : 0;
+	*p++ = c->tod_start >> 8;
+	*p++ = c->tod_start & 0xff;
+	*p++ = c->tod_end >> 8;
+	*p++ = c->tod_end & 0xff;
+	for (i = 0; i < 4; i++) {
+		osmo_store32be(lim[i], p);
+		p += 4;
+	}
+	*p++ = nlen;
+	memcpy(p, c->name, nlen);
+	return p + nlen - out;
+}
+
+int store_cust_decode(struct np700_customer *c, uint32_t id, const uint8_t *in, size_t len)
+{
+	const uint8_t *p = in;
+
+	memset(c, 0, sizeof(*c));
+	if (len < 22 || in[21] > sizeof(c->name) - 1 || len - 22 < in[21])
+		return -EIO;
+	c->id = id;
+	c->suspended = p[0] & 1;
+	c->tod_start = (p[1] << 8) | p[2];
+	c->tod_end = (p[3] << 8) | p[4];
+	c->limits.calls_per_number_per_min = osmo_load32be(p + 5);
+	c->limits.calls_per_binding_per_hour = osmo_load32be(p + 9);
+	c->limits.distinct_numbers_per_caller_per_hour = osmo_load32be(p + 13);
+	c->limits.block_s = osmo_load32be(p + 17);
+	memcpy(c->name, p + 22, p[21]);
+	c->name[p[21]] = '\0';
+	return 0;
+}
