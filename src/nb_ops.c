@@ -134,7 +134,8 @@ static int check_numbers(const struct nb_ops_ctx *ctx, const struct np700_bindin
 {
 	char out[NP700_NUM_MAXLEN + 8];
 
-	if (np700_protected_normalise(ctx->plan, b->x, NP700_NAT_NATIONAL, out, sizeof(out)) != 1 || strcmp(out, b->x)) {
+	if (np700_protected_normalise(ctx->plan, b->x, NP700_NAT_NATIONAL, out, sizeof(out)) != 1 ||
+	    strcmp(out, b->x)) {
 		*field = NB_IEI_X;
 		*why = "x is not a protected number of the configured range (national form)";
 		return -EINVAL;
@@ -251,7 +252,8 @@ void nb_op_prepare(const struct nb_ops_ctx *ctx, struct nb_op *op)
 		/* items are filtered by customer; the number must still be a protected one */
 		if (np700_protected_normalise(ctx->plan, m->b.x, NP700_NAT_NATIONAL, cur.x, sizeof(cur.x)) != 1 ||
 		    strcmp(cur.x, m->b.x))
-			op_error(op, NB_CAUSE_INVALID_FIELD, NB_IEI_X, "x is not a protected number of the configured range");
+			op_error(op, NB_CAUSE_INVALID_FIELD, NB_IEI_X,
+				 "x is not a protected number of the configured range");
 		return;
 	}
 }

@@ -29,8 +29,9 @@
 #include <np700/np700.h>
 #include <np700/store.h>
 
-/*! Most requests drained from one connection into one batch (one store transaction). */
-#define NB_BATCH_MAX		4096
+/*! Most requests drained from one connection into one batch (one store transaction); the
+ *  configured "batch-max" is at most this. */
+#define NB_BATCH_MAX		NB_BATCH_MAX_LIMIT
 /*! Stop reading from a client while this much of its answers is not yet written. */
 #define NB_OUT_HIGH		(4 * 1024 * 1024)
 #define NB_OUT_LOW		(256 * 1024)
@@ -118,6 +119,7 @@ struct nb_server *nb_server_alloc(void *ctx, struct np700 *g)
 	nb->g = g;
 	nb->bind_addr = talloc_strdup(nb, NB_DEFAULT_ADDR);
 	nb->port = NB_DEFAULT_PORT;
+	nb->batch_max = NB_BATCH_DEFAULT;
 	INIT_LLIST_HEAD(&nb->clients);
 	INIT_LLIST_HEAD(&nb->conns);
 	nb->ctrs = rate_ctr_group_alloc(nb, &nb_server_ctrg_desc, 0);
@@ -431,8 +433,8 @@ static void conn_run_batch(struct nb_conn *conn, struct nb_op *batch, unsigned i
 			/* lists can be long: a client that piles them up without reading gets refused
 			 * rather than growing our memory without bound */
 			if (conn->out_len - conn->out_ofs > NB_OUT_HIGH && !batch[i].done) {
-				nb_msg_set_error(&batch[i].ans, batch[i].req.msg_type, batch[i].req.tid, NB_CAUSE_BUSY, 0,
-						 "too many answers not yet read");
+				nb_msg_set_error(&batch[i].ans, batch[i].req.msg_type, batch[i].req.tid,
+						 NB_CAUSE_BUSY, 0, "too many answers not yet read");
 				batch[i].done = true;
 			}
 			nb_op_prepare(&ctx, &batch[i]);
@@ -501,7 +503,8 @@ static int conn_read(struct nb_conn *conn)
 	unsigned int n = 0;
 	bool close_after = false;
 
-	while (n < NB_BATCH_MAX) {
+	/* a batch holds the event loop (and the ISUP/MAP relays) for its commit: keep it bounded */
+	while (n < nb->batch_max) {
 		struct msgb *msg = NULL;
 		struct ipaccess_head *hh;
 		struct nb_msg m;

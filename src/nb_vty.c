@@ -52,6 +52,14 @@ DEFUN(cfg_nb_bind, cfg_nb_bind_cmd, "bind A.B.C.D [<1-65535>]",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_nb_batch, cfg_nb_batch_cmd, "batch-max <1-4096>",
+      "Most requests of one connection per store transaction (default 1024; a batch holds the event loop)\n"
+      "Requests\n")
+{
+	g_np700->nb->batch_max = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_nb_client, cfg_nb_client_cmd, "client NAME",
       "A provisioning client, by the unit name it identifies with\n" "IPA CCM unit name\n")
 {
@@ -206,6 +214,7 @@ static int config_write_nb(struct vty *vty)
 
 	vty_out(vty, "provisioning%s", VTY_NEWLINE);
 	vty_out(vty, " bind %s %u%s", nb->bind_addr, nb->port, VTY_NEWLINE);
+	vty_out(vty, " batch-max %u%s", nb->batch_max, VTY_NEWLINE);
 	llist_for_each_entry(cc, &nb->clients, list) {
 		vty_out(vty, " client %s%s", cc->name, VTY_NEWLINE);
 		for (i = 0; i < cc->num_sources; i++)
@@ -224,6 +233,7 @@ void nb_vty_init(struct np700 *g)
 	install_element(CONFIG_NODE, &cfg_nb_cmd);
 	install_node(&nb_node, config_write_nb);
 	install_element(NB_NODE, &cfg_nb_bind_cmd);
+	install_element(NB_NODE, &cfg_nb_batch_cmd);
 	install_element(NB_NODE, &cfg_nb_client_cmd);
 	install_element(NB_NODE, &cfg_nb_no_client_cmd);
 	install_node(&nb_client_node, NULL);

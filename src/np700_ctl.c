@@ -63,6 +63,7 @@ static void usage(FILE *f)
 "  --order ID  --expires T  --services voice,sms  --direction both|a-to-b|b-to-a\n"
 "  --max-duration S  --max-calls N  --callback yes|no  --callback-window S\n"
 "  T is unix seconds, +N[s|m|h|d] from now, or 0/never (mode AX only).\n"
+"  '-' as the value of --order, --y or --b removes it (update, e.g. to mode AX).\n"
 "  X and Y are protected numbers in national form (700 + 12 digits); A and B are\n"
 "  canonical international E.164 numbers (8613800138000).\n"
 "Bulk CSV columns (RFC 4180; a first line starting with 'op,' is a header naming the columns\n"
@@ -220,6 +221,16 @@ static int set_col(struct nb_msg *m, int col, const char *val, const char **why)
 
 	if (!val[0])
 		return 0;
+	/* "-" clears an optional text (update: remove B, Y or the order id) */
+	if (!strcmp(val, "-") && (col == COL_ORDER || col == COL_Y || col == COL_B)) {
+		switch (col) {
+		case COL_ORDER: b->order_id[0] = '\0'; iei = NB_IEI_ORDER_ID; break;
+		case COL_Y: b->y[0] = '\0'; iei = NB_IEI_Y; break;
+		case COL_B: b->b[0] = '\0'; iei = NB_IEI_B; break;
+		}
+		m->present |= NB_IE_BIT(iei);
+		return 0;
+	}
 	switch (col) {
 	case COL_MODE:
 		rc = get_string_value(nb_mode_names, val);
@@ -683,7 +694,8 @@ static int run_bulk(void *ctx)
 				for (i = 0; i < n; i++) {
 					colmap[i] = col_by_name(cells[i]);
 					if (colmap[i] < 0) {
-						fprintf(stderr, "np700-ctl: unknown column '%s' in the header\n", cells[i]);
+						fprintf(stderr, "np700-ctl: unknown column '%s' in the header\n",
+							cells[i]);
 						return 2;
 					}
 				}

@@ -193,9 +193,9 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 	case SCCP_GTI_TT_NP_ES_NAI:
 		buf[pos++] = a->tt;
 		if (a->bcd)
-			buf[pos++] = (a->np << 4) | (odd ? 1 : 2);
+			buf[pos++] = ((a->np & 0x0f) << 4) | (odd ? 1 : 2);
 		else
-			buf[pos++] = (a->np << 4) | (a->es & 0x0f);
+			buf[pos++] = ((a->np & 0x0f) << 4) | (a->es & 0x0f);
 		if (a->gti == SCCP_GTI_TT_NP_ES_NAI)
 			buf[pos++] = (a->nai_bit8 ? 0x80 : 0) | (a->nai & 0x7f);
 		break;
@@ -215,6 +215,7 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 
 int sccp_addr_set_digits(struct sccp_addr *a, const char *digits)
 {
+	char tmp[SCCP_GT_DIGITS_MAX + 1];
 	size_t n = strlen(digits), i;
 
 	if (a->gti == SCCP_GTI_NONE || !a->bcd || n > SCCP_GT_DIGITS_MAX)
@@ -223,10 +224,19 @@ int sccp_addr_set_digits(struct sccp_addr *a, const char *digits)
 		if (!strchr("0123456789abcdefABCDEF", digits[i]))
 			return -EINVAL;
 	}
-	for (i = 0; i <= n; i++)
-		a->digits[i] = (digits[i] >= 'a' && digits[i] <= 'f') ? digits[i] - 'a' + 'A' : digits[i];
+	/* digits may be a->digits itself; clear the tail too: a parsed address has zeros after the
+	 * digits, and so shall this one */
+	memcpy(tmp, digits, n + 1);
+	memset(a->digits, 0, sizeof(a->digits));
+	for (i = 0; i < n; i++)
+		a->digits[i] = (tmp[i] >= 'a' && tmp[i] <= 'f') ? tmp[i] - 'a' + 'A' : tmp[i];
 	/* GTI 2 has no odd/even indicator: only a 0xf filler can be told from a digit */
-	a->filler = a->gti == SCCP_GTI_TT ? 0xf : 0;
+	a->filler = (n & 1) && a->gti == SCCP_GTI_TT ? 0xf : 0;
+	/* keep the struct as a parse of the new encoding would give it */
+	if (a->gti == SCCP_GTI_NAI)
+		a->nai_bit8 = n & 1;
+	else if (a->gti == SCCP_GTI_TT_NP_ES || a->gti == SCCP_GTI_TT_NP_ES_NAI)
+		a->es = n & 1 ? 1 : 2;
 	return 0;
 }
 

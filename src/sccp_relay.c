@@ -11,6 +11,7 @@
 #include <np700/sccp.h>
 
 #define SCCP_LOCAL_GT_MAX	8
+#define SCCP_NO_PC		0xffffffff
 #define SCCP_TX_BUF		2560	/* the longest message the parser accepts fits */
 
 struct sccp_relay {
@@ -416,7 +417,8 @@ failed:
 	return 0;
 }
 
-int sccp_relay_send(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls)
+/* Route and send a message of a local user; without a route it goes to fallback_dpc, if valid. */
+static int send_own(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls, uint32_t fallback_dpc)
 {
 	struct sccp_msg out = *m;
 	char cd[128];
@@ -424,6 +426,12 @@ int sccp_relay_send(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls)
 	int cause;
 
 	cause = route_called(r, &out.called, &d);
+	if (cause >= 0 && fallback_dpc != SCCP_NO_PC) {
+		out.called = m->called;
+		d.local = false;
+		d.dpc = fallback_dpc;
+		cause = -1;
+	}
 	if (cause >= 0 || d.local) {
 		ctr_inc(r, SCCP_CTR_ROUTE_FAIL);
 		LOGP(DSCCP, LOGL_NOTICE, "no route for own %s to %s: %s\n",
@@ -435,6 +443,28 @@ int sccp_relay_send(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls)
 	if ((out.type == SCCP_MSGT_XUDT || out.type == SCCP_MSGT_XUDTS) && out.hop_counter == 0)
 		out.hop_counter = SCCP_HOP_COUNTER_MAX;
 	return tx_msg(r, &out, d.dpc, sls);
+}
+
+int sccp_relay_send(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls)
+{
+	return send_own(r, m, sls, SCCP_NO_PC);
+}
+
+int sccp_relay_reply(struct sccp_relay *r, const struct sccp_ind *ind, const struct sccp_addr *calling,
+		     const uint8_t *data, size_t len)
+{
+	struct sccp_msg m;
+
+	if (len > 0xff)
+		return -EMSGSIZE;
+	sccp_msg_init_unitdata(&m, &ind->msg->calling, calling ? calling : &ind->msg->called, data, len, false);
+	/* the calling party of the request may be routed on SSN with its PC left out: then the
+	 * request's OPC was its node */
+	if (m.called.route_on_ssn && !m.called.pc_present) {
+		m.called.pc_present = true;
+		m.called.pc = ind->opc;
+	}
+	return send_own(r, &m, ind->sls, ind->opc);
 }
 
 int sccp_relay_mtp_rx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)

@@ -125,14 +125,19 @@ static int tx_cb(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint
 	return 0;
 }
 
+static bool reply_in_cb;
+
 static int local_cb(struct sccp_relay *r, const struct sccp_ind *ind, void *priv)
 {
+	static const uint8_t end[] = { 0x64, 0x06, 0x49, 0x04, 0x01, 0x02, 0x03, 0x04 };
 	char cd[160];
 
 	printf("  LOCAL ssn %u opc %u dpc %u %s called %s data %s -> %d\n", ind->ssn, ind->opc, ind->dpc,
 	       get_value_string(sccp_msg_type_names, ind->msg->type),
 	       sccp_addr_name_buf(cd, sizeof(cd), &ind->msg->called, sccp_relay_variant(r)),
 	       osmo_hexdump_nospc(ind->data, ind->data_len), local_answer);
+	if (reply_in_cb)
+		printf("  reply -> %d\n", sccp_relay_reply(r, ind, NULL, end, sizeof(end)));
 	return local_answer;
 }
 
@@ -275,6 +280,16 @@ static void t_relay(void)
 	m.called.pc_present = false;
 	m.called.ssn = 100;
 	rx(r, "RI=SSN, SSN 100 not local: unequipped user", &m);
+
+	reply_in_cb = true;
+	mk(&m, "8613900099", 6, "4412345678", true);
+	rx(r, "MAP answers a UDT whose calling GT has no route: back to the OPC", &m);
+	mk(&m, "8613900099", 6, "8613812345678", true);
+	rx(r, "MAP answers a UDT whose calling GT has a route: there", &m);
+	mk(&m, "8613900099", 6, "4412345678", true);
+	m.calling.route_on_ssn = true;
+	rx(r, "MAP answers a UDT whose calling address is RI=SSN without PC: to the OPC, PC added", &m);
+	reply_in_cb = false;
 
 	rx_hex(r, "truncated UDT: dropped", "0980030f190c12060011");
 	rx_hex(r, "connection request: not handled", "01020304");

@@ -99,7 +99,7 @@ enum nb_cause {
 	NB_CAUSE_MISSING_IE		= 0x03,	/*!< + FIELD: a mandatory IE is absent */
 	NB_CAUSE_UNKNOWN_IE		= 0x04,	/*!< + FIELD: a tag this protocol does not define */
 	NB_CAUSE_DUPLICATE_IE		= 0x05,	/*!< + FIELD: an IE occurs twice */
-	NB_CAUSE_UNEXPECTED_IE		= 0x06,	/*!< + FIELD: a known IE that this message type does not take */
+	NB_CAUSE_UNEXPECTED_IE		= 0x06,	/*!< + FIELD: a known IE this message type does not take */
 	NB_CAUSE_INVALID_FIELD		= 0x07,	/*!< + FIELD (+ TEXT): wrong length, value or number */
 	NB_CAUSE_NOT_AUTHORISED		= 0x08,	/*!< the client may not touch this customer */
 	NB_CAUSE_UNKNOWN_BINDING	= 0x09,	/*!< no binding with this id */

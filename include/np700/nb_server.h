@@ -20,6 +20,9 @@ struct vty;
 #define NB_DEFAULT_ADDR		"127.0.0.1"
 #define NB_CLIENT_MAX_SOURCES	32
 #define NB_CLIENT_MAX_CUSTOMERS	256
+/*! Requests per batch (one store transaction): default and most that "batch-max" allows. */
+#define NB_BATCH_DEFAULT	1024
+#define NB_BATCH_MAX_LIMIT	4096
 /*! Most items one list answer carries; the result says when it stopped there. */
 #define NB_LIST_MAX		100000
 
@@ -66,6 +69,7 @@ struct nb_server {
 	struct np700 *g;
 	char *bind_addr;
 	uint16_t port;
+	unsigned int batch_max;		/*!< requests per store transaction at most */
 	struct llist_head clients;	/*!< struct nb_client_cfg */
 	unsigned int next_client_index;
 	struct llist_head conns;	/*!< struct nb_conn (nb_server.c) */

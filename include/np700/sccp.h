@@ -292,6 +292,15 @@ int sccp_relay_mtp_rx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const
  *  Returns 0, -EHOSTUNREACH when no route was found, or another negative errno. */
 int sccp_relay_send(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls);
 
+/*! Answer a message delivered by the local callback (e.g. a TCAP End or Continue): a UDT whose
+ *  called address is the request's calling address and whose calling address is \a calling (or,
+ *  if NULL, the request's called address), routed by the GT table and, without a route there,
+ *  sent back to the request's OPC. Callable from within the callback. data stays the caller's.
+ *  Returns 0, -EMSGSIZE (more than 255 octets: needs segmentation, not supported), or a negative
+ *  errno. */
+int sccp_relay_reply(struct sccp_relay *r, const struct sccp_ind *ind, const struct sccp_addr *calling,
+		     const uint8_t *data, size_t len);
+
 /* --- VTY (sccp_vty.c) */
 
 /*! Install the "sccp" node (SCCP_NODE) and "show sccp ..." for relay r. */

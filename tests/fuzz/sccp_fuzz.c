@@ -5,7 +5,7 @@
  *  - any accepted message encodes (unless its unusual layout cannot be kept in one-octet
  *    pointers), and the encoding parses to the same addresses and data and
  *    encodes to itself again (idempotent);
- *  - rewriting the called GT digits gives a message that still parses;
+ *  - rewriting the called GT digits gives a message that parses to the rewritten address;
  *  - the relay step never crashes on it (routes, local GT/SSNs and callbacks set up). */
 #include <errno.h>
 #include <stdint.h>
@@ -43,6 +43,9 @@ static int local_cb(struct sccp_relay *r, const struct sccp_ind *ind, void *priv
 
 	for (i = 0; i < ind->data_len; i++)
 		x ^= ind->data[i];
+	/* the MAP layer answers from within the callback */
+	if (ind->data_len > 2)
+		sccp_relay_reply(r, ind, NULL, ind->data, ind->data_len);
 	return ind->data_len & 1 ? SCCP_CAUSE_SUBSYS_FAILURE : 0;
 }
 
@@ -54,7 +57,7 @@ static void setup(void)
 
 	/* the relay logs every dropped message: keep the fuzzer quiet and fast */
 	osmo_init_logging2(ctx, &np700_log_info);
-	log_set_all_filter(osmo_stderr_target, 0);
+	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	for (v = 0; v < 2; v++) {
 		relay[v] = sccp_relay_alloc(ctx, v);
 		sccp_relay_set_variant(relay[v], v ? SCCP_VAR_CHINA : SCCP_VAR_ITU);
@@ -115,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (len < 0 && len != -ENOSPC)
 				abort();
 			if (len > 0 && (sccp_msg_parse(&m2, out, len, v, NULL) < 0 ||
-					strcmp(m2.called.digits, "8613800138000")))
+					memcmp(&m2.called, &m.called, sizeof(m.called))))
 				abort();
 		}
 	}

@@ -65,7 +65,7 @@ enum wait_kind { W_NONE, W_ACTIVE, W_SLEEP, W_EXPECT, W_EXPECT_NONE };
 static struct {
 	void *ctx;
 	/* configuration */
-	const char *name, *pc_str, *nodes_file, *script_file;
+	const char *name, *pc_str, *nodes_file, *script_file, *pc_format;
 	unsigned int rctx, local_port, remote_port, timeout_s;
 	uint8_t default_si;
 	bool stay, verbose;
@@ -608,7 +608,6 @@ static struct vty_app_info vty_info = {
 	.name = "ss7-sim",
 	.version = "1",
 	.go_parent_cb = sim_vty_go_parent,
-	.is_config_node = osmo_ss7_is_config_node,
 };
 
 /* the cs7 instance as np700 has it, through the same VTY code paths */
@@ -621,6 +620,7 @@ static int setup_stack(void)
 	cfg = talloc_asprintf(sim.ctx,
 			      "cs7 instance 0\n"
 			      " network-indicator national\n"
+			      " point-code format %s\n"
 			      " point-code %s\n"
 			      " asp %s %u %u m3ua\n"
 			      "  remote-ip 127.0.0.1\n"
@@ -631,7 +631,7 @@ static int setup_stack(void)
 			      "  asp %s\n"
 			      "  traffic-mode override\n"
 			      "  routing-key %u %s\n",
-			      sim.pc_str, sim.name, sim.remote_port, sim.local_port, sim.name, sim.name, sim.rctx,
+			      sim.pc_format ? sim.pc_format : "default", sim.pc_str, sim.name, sim.remote_port, sim.local_port, sim.name, sim.name, sim.rctx,
 			      sim.pc_str);
 	f = fmemopen(cfg, strlen(cfg), "r");
 	if (!f)
@@ -668,6 +668,7 @@ static void usage(void)
 	       "  -r RCTX     routing context of the own AS in osmo-stp\n"
 	       "  -l PORT     fixed local SCTP port (osmo-stp matches the ASP by it)\n"
 	       "  -R PORT     osmo-stp's M3UA port (2905)\n"
+	       "  -f FORMAT   point-code format, e.g. '8 8 8' for 24-bit (China) point codes (3.8.3)\n"
 	       "  -S SI       default service indicator for send/expect (5 = ISUP, 3 = SCCP)\n"
 	       "  -s FILE     script file ('-' = read commands from stdin as they come)\n"
 	       "  -e CMD      a script command (repeatable; runs after -s)\n"
@@ -696,7 +697,7 @@ static void handle_options(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "hN:n:p:r:l:R:S:s:e:wt:v")) != -1) {
+	while ((c = getopt(argc, argv, "hN:n:p:r:l:R:f:S:s:e:wt:v")) != -1) {
 		switch (c) {
 		case 'N': sim.nodes_file = optarg; break;
 		case 'n': sim.name = optarg; break;
@@ -704,6 +705,7 @@ static void handle_options(int argc, char **argv)
 		case 'r': sim.rctx = atoi(optarg); break;
 		case 'l': sim.local_port = atoi(optarg); break;
 		case 'R': sim.remote_port = atoi(optarg); break;
+		case 'f': sim.pc_format = optarg; break;
 		case 'S': sim.default_si = atoi(optarg); break;
 		case 's': sim.script_file = optarg; break;
 		case 'e':
@@ -742,6 +744,7 @@ int main(int argc, char **argv)
 	log_set_print_timestamp(osmo_stderr_target, 0);
 	log_set_use_color(osmo_stderr_target, 0);
 	log_set_print_category(osmo_stderr_target, 1);
+	log_set_print_category_hex(osmo_stderr_target, 0);
 	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
 	log_set_log_level(osmo_stderr_target, sim.verbose ? LOGL_DEBUG : LOGL_NOTICE);
 	if (sim.verbose) {

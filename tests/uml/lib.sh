@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2120
 # Helpers for end-to-end tests that run INSIDE User-Mode Linux (source this from a script run by
 # tests/uml/uml_run.sh). Everything a test writes goes to $SCRATCH; every process started here is
 # stopped (by its pid) when the script exits. See tests/uml/README.md.
@@ -12,10 +13,13 @@
 #                                 in $SCRATCH, DISUP/DSCCP/DMAIN logging at debug
 #   np700_start [CFG]             np700 in the background, log in $SCRATCH/np700.log; waits for
 #                                 its VTY and for its ASP to be active in osmo-stp
+#   np700_launch [CFG]            the same without waiting for the ASP (osmo-stp not running yet)
 #   stp_vty CMD... / np700_vty CMD...   VTY commands, answers on stdout
 #   asp_state NAME                the ASP's state in osmo-stp (ASP_ACTIVE, ASP_DOWN, ...)
 #   wait_asp_active NAME [SECS]
 #   capture_start / capture_stop  dumpcap on lo into $SCRATCH/lo.pcapng ($PCAP)
+#   pcap_fields FILTER FIELD...   tshark on $PCAP: one line per matching frame, fields tab-separated
+#                                 (TSHARK_OPTS, e.g. "-o mtp3.standard:CHINESE-ITU" for 24-bit PCs)
 #   rx_lines NAME [TYPE]          the RX lines of a simulator's output (optionally of one type)
 #   field LINE KEY                the value of KEY=... in an RX/TX line
 #   wait_line FILE REGEX [SECS]   wait until FILE has a line matching REGEX
@@ -33,6 +37,7 @@ NP700_BIN=${NP700_BIN:-$NP700_BUILD/src/np700}
 STP_VTY_PORT=4239
 NP700_VTY_PORT=4290
 PCAP=$SCRATCH/lo.pcapng
+export UML_DIR NODES SS7_SIM NP700_BIN PCAP
 
 declare -A _sim_pid
 declare -a _pids
@@ -164,7 +169,8 @@ np700_config() {
 	    "$cfg"
 }
 
-np700_start() {
+# np700_launch [CFG]: start np700 and wait for its VTY only (osmo-stp may not run yet)
+np700_launch() {
 	local cfg=${1:-}
 	[ -x "$NP700_BIN" ] || die "np700 not built: $NP700_BIN"
 	if [ -z "$cfg" ]; then
@@ -176,6 +182,10 @@ np700_start() {
 	NP700_PID=$!
 	wait_for 10 _vty_up "$NP700_VTY_PORT" || { tail -20 "$SCRATCH/np700.log"; die "np700 VTY not reachable"; }
 	_alive "$NP700_PID" || { tail -20 "$SCRATCH/np700.log"; die "np700 exited"; }
+}
+
+np700_start() {
+	np700_launch "$@"
 	wait_asp_active np700 15 || { tail -20 "$SCRATCH/np700.log"; die "np700's ASP not active in osmo-stp"; }
 }
 
@@ -205,6 +215,16 @@ capture_stop() {
 	kill -INT "$CAPTURE_PID" 2>/dev/null
 	wait "$CAPTURE_PID" 2>/dev/null
 	CAPTURE_PID=
+}
+
+pcap_fields() {
+	local filter=$1 f args=()
+	shift
+	for f in "$@"; do
+		args+=(-e "$f")
+	done
+	# shellcheck disable=SC2086
+	tshark -r "$PCAP" ${TSHARK_OPTS:-} -Y "$filter" -T fields "${args[@]}" 2>/dev/null
 }
 
 rx_lines() {

@@ -50,7 +50,10 @@ if [ ! -x "$linux" ]; then
 	echo "uml_run.sh: User-Mode Linux kernel '$linux' not found (Debian package user-mode-linux)" >&2
 	exit 77
 fi
-uml_ver=$(ls /usr/lib/uml/modules 2>/dev/null | sort -V | tail -1)
+# the modules must match the kernel: ask it, fall back to the newest module tree
+uml_ver=$(timeout 10 "$linux" --version </dev/null 2>/dev/null | head -1)
+[ -n "$uml_ver" ] && [ -d "/usr/lib/uml/modules/$uml_ver" ] \
+	|| uml_ver=$(ls /usr/lib/uml/modules 2>/dev/null | sort -V | tail -1)
 moddir=/usr/lib/uml/modules/$uml_ver/kernel
 if [ -z "$uml_ver" ] || [ ! -f "$moddir/net/sctp/sctp.ko" ]; then
 	echo "uml_run.sh: UML kernel modules (sctp.ko) not found under /usr/lib/uml/modules" >&2
@@ -94,7 +97,8 @@ trap cleanup EXIT
 	done < <(env | grep -E '^NP700_[A-Za-z0-9_]*=' | sort)
 	printf 'moddir=%q\n' "$moddir"
 	printf 'timeout_s=%q\n' "$timeout_s"
-	printf 'test_cmd=(%q' "$test_script"
+	# a script without the executable bit runs with bash
+	[ -x "$test_script" ] && printf 'test_cmd=(%q' "$test_script" || printf 'test_cmd=(bash %q' "$test_script"
 	for a in "$@"; do printf ' %q' "$a"; done
 	echo ')'
 	cat <<'EOF'

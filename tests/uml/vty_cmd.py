@@ -8,6 +8,7 @@ a time); its output is printed without the echo and the prompt. Waits up to --ti
 the VTY to accept the connection. Exit 1 if it never does or an answer does not come."""
 
 import argparse
+import os
 import re
 import socket
 import sys
@@ -102,4 +103,11 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        rc = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader (head, awk) has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        rc = 0
+    sys.exit(rc)
