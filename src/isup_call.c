@@ -106,6 +106,8 @@ static void leg_free(struct isup_leg *leg)
 		leg->circ->state = ISUP_CIRC_IDLE;
 	}
 	leg->circ = NULL;
+	/* the group may be removed from the VTY once its circuits are free */
+	leg->cg = NULL;
 	leg->busy = false;
 }
 
@@ -148,7 +150,12 @@ static void leg_release(struct isup_leg *leg, uint8_t cause, const uint8_t *rel,
 
 	if (!leg->busy || leg->rel_sent)
 		return;
-	if (rel && rel_len <= sizeof(leg->rel)) {
+	if (!leg->rel)
+		leg->rel = talloc_size(call, ISUP_MSG_MAX);
+	if (!leg->rel) {
+		/* cannot keep a copy for T1: still release, T5 will reset the circuit */
+		isup_relay_send_rel(r, leg->pc, leg->cic, cause, NULL, NULL);
+	} else if (rel && rel_len <= ISUP_MSG_MAX) {
 		memcpy(leg->rel, rel, rel_len);
 		leg->rel_len = rel_len;
 		isup_relay_send_raw(r, leg->pc, leg->rel, leg->rel_len);
@@ -179,7 +186,8 @@ static void t1_cb(void *data)
 
 	/* no RLC yet: repeat the REL (Q.764 §2.3.1 d) */
 	LOGPFSML(leg->call->fi, LOGL_NOTICE, "T1 expired on PC %u CIC %u, repeating REL\n", leg->pc, leg->cic);
-	isup_relay_send_raw(leg->call->r, leg->pc, leg->rel, leg->rel_len);
+	if (leg->rel_len)
+		isup_relay_send_raw(leg->call->r, leg->pc, leg->rel, leg->rel_len);
 	osmo_timer_schedule(&leg->t1, tdef_s(leg->call->r, 1), 0);
 }
 
@@ -212,15 +220,30 @@ static struct isup_call *call_alloc(struct isup_relay *r, struct isup_cgroup *cg
 	struct osmo_fsm_inst *fi;
 	struct isup_call *call;
 
-	fi = osmo_fsm_inst_alloc(&isup_call_fsm, r, NULL, LOGL_INFO, NULL);
+	char id[12];
+	uint32_t n = r->next_call_id + 1;
+	int i = sizeof(id) - 1;
+
+	/* the call number as the FSM instance's id, without the cost of printf */
+	id[i] = '\0';
+	do {
+		id[--i] = '0' + n % 10;
+		n /= 10;
+	} while (n);
+	fi = osmo_fsm_inst_alloc(&isup_call_fsm, r, NULL, LOGL_INFO, id + i);
 	if (!fi)
 		return NULL;
-	call = talloc_zero(fi, struct isup_call);
+	/* zero all but the large message buffers at the end */
+	call = talloc_size(fi, sizeof(*call));
+	if (!call) {
+		osmo_fsm_inst_free(fi);
+		return NULL;
+	}
+	memset(call, 0, offsetof(struct isup_call, iam));
 	fi->priv = call;
 	call->fi = fi;
 	call->r = r;
 	call->id = ++r->next_call_id;
-	osmo_fsm_inst_update_id_f(fi, "%u", call->id);
 	call->in.call = call;
 	call->in.side = ISUP_LEG_IN;
 	call->out.call = call;
@@ -493,7 +516,7 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 	struct isup_call *old = c->call, *call;
 	struct isup_number n;
 
-	if (old && c->state == ISUP_CIRC_OUTGOING && !old->backward_seen) {
+	if (old && c->state == ISUP_CIRC_OUTGOING && !old->backward_seen && !old->out.rel_sent) {
 		isup_ctr_inc(r, ISUP_CTR_DUAL_SEIZURE);
 		if (isup_circuit_controls(r->own_pc, opc, c->cic)) {
 			/* we control this circuit: the other side backs off and re-attempts */
@@ -501,11 +524,10 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 			     opc, c->cic);
 			return;
 		}
-		/* the far end controls it: hand the circuit over, our call re-attempts below */
-		old->out.circ = NULL;
-		old->out.busy = false;
-		c->call = NULL;
-		c->state = ISUP_CIRC_IDLE;
+		/* the far end controls it: hand the circuit over; our call re-attempts below in the
+		 * same group (the one the IAM came in on) */
+		leg_free(&old->out);
+		old->out.cg = cg;
 	} else if (old) {
 		/* an IAM on a circuit we think is busy: the far end lost the call; so do we */
 		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: IAM on a busy circuit, previous call released\n", opc, c->cic);
@@ -562,6 +584,18 @@ static void rx_sam(struct isup_call *call, struct isup_msg *m)
 
 /* --- relaying --- */
 
+/* Confusion back to the sender of a message np700 discarded (Q.764 §2.9.5.1 c) */
+static void send_cfn(struct isup_relay *r, struct isup_leg *to, uint8_t cause)
+{
+	struct isup_msg m;
+	uint8_t v[2];
+
+	isup_msg_init(&m, r->variant, ISUP_MSGT_CFN, to->cic);
+	isup_cause_encode(v, 2, cause);
+	isup_msg_set(&m, ISUP_PAR_CAUSE, v, 2);
+	isup_relay_send(r, to->pc, &m);
+}
+
 static void relay(struct isup_call *call, struct isup_leg *from, struct isup_msg *m, const uint8_t *data,
 		  size_t len)
 {
@@ -586,6 +620,8 @@ static void relay(struct isup_call *call, struct isup_leg *from, struct isup_msg
 			}
 			if (mc.discard) {
 				isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+				if (mc.send_notification)
+					send_cfn(r, from, 97);
 				return;
 			}
 		}
@@ -602,7 +638,7 @@ static void relay(struct isup_call *call, struct isup_leg *from, struct isup_msg
 		return;
 	}
 	isup_msg_set_cic(m, to->cic);
-	isup_relay_send(r, 0, to->pc, m);
+	isup_relay_send(r, to->pc, m);
 }
 
 static void rx_rel(struct isup_call *call, struct isup_leg *from, struct isup_msg *m)

@@ -48,7 +48,6 @@ static struct osmo_tdef isup_tdefs_default[] = {
 	{ .T = 5, .default_val = 300, .unit = OSMO_TDEF_S, .desc = "Awaiting RLC after the first REL: send RSC" },
 	{ .T = 7, .default_val = 20, .unit = OSMO_TDEF_S, .desc = "Awaiting ACM/CON/ANM after IAM" },
 	{ .T = 9, .default_val = 90, .unit = OSMO_TDEF_S, .desc = "Awaiting ANM after ACM" },
-	{ .T = 16, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting RLC after RSC (informational)" },
 	{ .T = 35, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting further digits (overlap)" },
 	{}
 };
@@ -251,12 +250,11 @@ int isup_relay_send_raw(struct isup_relay *r, uint32_t dpc, const uint8_t *data,
 	return rc;
 }
 
-int isup_relay_send(struct isup_relay *r, uint32_t opc_hint, uint32_t dpc, struct isup_msg *m)
+int isup_relay_send(struct isup_relay *r, uint32_t dpc, struct isup_msg *m)
 {
 	uint8_t out[ISUP_MSG_MAX];
 	int len = isup_msg_encode(m, out, sizeof(out));
 
-	(void)opc_hint;
 	if (len < 0) {
 		isup_ctr_inc(r, ISUP_CTR_TX_ERROR);
 		LOGP(DISUP, LOGL_ERROR, "cannot encode %s: %d\n", isup_msg_type_name(m->type), len);
@@ -311,7 +309,7 @@ static void send_range_msg(struct isup_relay *r, uint32_t dpc, uint16_t cic, uin
 		isup_msg_set(&m, ISUP_PAR_CGSMT, cgsmt, 1);
 	len = isup_range_status_encode(v, sizeof(v), rs);
 	isup_msg_set(&m, ISUP_PAR_RANGE_STATUS, v, len);
-	isup_relay_send(r, 0, dpc, &m);
+	isup_relay_send(r, dpc, &m);
 }
 
 /* --- circuit supervision --- */
@@ -353,6 +351,43 @@ static int rx_grs(struct isup_relay *r, struct isup_cgroup *cg, uint32_t opc, st
 	}
 	send_range_msg(r, opc, m->cic, ISUP_MSGT_GRA, NULL, &ans);
 	return 0;
+}
+
+/* Circuit query (Q.764 §2.8.3): answer with the state of every circuit of the range. */
+static int rx_cqm(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
+{
+	const struct isup_param *p = isup_msg_get(m, ISUP_PAR_RANGE_STATUS);
+	struct isup_range_status rs;
+	struct isup_msg *ans;
+	uint8_t csi[32], range;
+	unsigned int i;
+	int rc;
+
+	if (!p || isup_range_status_decode(p->val, p->len, &rs) < 0 || rs.range > 31)
+		return -EINVAL;
+	for (i = 0; i <= rs.range; i++) {
+		struct isup_circuit *c = isup_circuit_find(r, opc, m->cic + i, NULL);
+		uint8_t dc, ba;
+
+		if (!c) {
+			/* Q.763 §3.14: call processing state 00, "unequipped" */
+			csi[i] = 0x01;
+			continue;
+		}
+		dc = c->state == ISUP_CIRC_INCOMING ? 1 : c->state == ISUP_CIRC_OUTGOING ? 2 : 3;
+		ba = (c->blk_local ? 1 : 0) | (c->blk_remote ? 2 : 0);
+		csi[i] = (dc << 2) | ba;
+	}
+	ans = talloc(r, struct isup_msg);
+	if (!ans)
+		return -ENOMEM;
+	isup_msg_init(ans, r->variant, ISUP_MSGT_CQR, m->cic);
+	range = rs.range;
+	isup_msg_set(ans, ISUP_PAR_RANGE_STATUS, &range, 1);
+	isup_msg_set(ans, ISUP_PAR_CSI, csi, rs.range + 1);
+	rc = isup_relay_send(r, opc, ans);
+	talloc_free(ans);
+	return rc;
 }
 
 static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
@@ -492,8 +527,13 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 	case ISUP_MSGT_UBA:
 	case ISUP_MSGT_CGBA:
 	case ISUP_MSGT_CGUA:
-	case ISUP_MSGT_GRA:
 	case ISUP_MSGT_CQM:
+		if (rx_cqm(r, opc, m) < 0) {
+			isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+			LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: CQM with an invalid range, discarded\n", opc, cic);
+		}
+		break;
+	case ISUP_MSGT_GRA:
 	case ISUP_MSGT_CQR:
 	case ISUP_MSGT_CCR:
 	case ISUP_MSGT_LPA:
@@ -529,12 +569,18 @@ out:
 
 /* --- show --- */
 
-static const char *pc_str(uint32_t pc)
+const char *isup_pc_str(enum isup_variant v, uint32_t pc)
 {
-	static char buf[16];
+	/* two buffers: a line may name two point codes */
+	static char buf[2][16];
+	static unsigned int i;
+	char *b = buf[i++ & 1];
 
-	snprintf(buf, sizeof(buf), "%u", pc);
-	return buf;
+	if (v == ISUP_VARIANT_CHINA)
+		snprintf(b, sizeof(buf[0]), "%u.%u.%u", (pc >> 16) & 0xff, (pc >> 8) & 0xff, pc & 0xff);
+	else
+		snprintf(b, sizeof(buf[0]), "%u.%u.%u", (pc >> 11) & 0x07, (pc >> 3) & 0xff, pc & 0x07);
+	return b;
 }
 
 void isup_relay_dump_circuits(struct isup_relay *r, bool all, isup_print_cb out, void *priv)
@@ -551,7 +597,7 @@ void isup_relay_dump_circuits(struct isup_relay *r, bool all, isup_print_cb out,
 			blocked += cg->circ[i].blk_local || cg->circ[i].blk_remote;
 		}
 		snprintf(line, sizeof(line), "circuit-group %s DPC %s CIC %u-%u: %u circuits, %u busy, %u blocked",
-			 cg->name, pc_str(cg->dpc), cg->first, cg->last, n, busy, blocked);
+			 cg->name, isup_pc_str(r->variant, cg->dpc), cg->first, cg->last, n, busy, blocked);
 		out(priv, line);
 		for (i = 0; i < n; i++) {
 			struct isup_circuit *c = &cg->circ[i];
@@ -573,11 +619,12 @@ void isup_relay_dump_calls(struct isup_relay *r, isup_print_cb out, void *priv)
 	char line[256];
 
 	llist_for_each_entry(call, &r->calls, list) {
-		snprintf(line, sizeof(line), "call %u %s: in PC %u CIC %u%s caller %s dialled %s -> out %s%u CIC %u%s "
-			 "callee %s shown %s", call->id, osmo_fsm_inst_state_name(call->fi), call->in.pc, call->in.cic,
-			 call->in.busy ? "" : " (free)", call->caller[0] ? call->caller : "-",
-			 call->dialled[0] ? call->dialled : "-", call->out.cg ? "PC " : "-", call->out.pc,
-			 call->out.cic, call->out.busy ? "" : " (free)",
+		snprintf(line, sizeof(line), "call %u %s: in PC %s CIC %u%s caller %s dialled %s -> out PC %s CIC %u%s "
+			 "callee %s shown %s", call->id, osmo_fsm_inst_state_name(call->fi),
+			 isup_pc_str(r->variant, call->in.pc), call->in.cic, call->in.busy ? "" : " (free)",
+			 call->caller[0] ? call->caller : "-", call->dialled[0] ? call->dialled : "-",
+			 call->out.cg ? isup_pc_str(r->variant, call->out.pc) : "-", call->out.cic,
+			 call->out.busy ? "" : " (free)",
 			 call->d.connect_to[0] ? call->d.connect_to : "-",
 			 call->d.show_callee[0] ? call->d.show_callee : "-");
 		out(priv, line);

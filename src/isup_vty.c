@@ -129,7 +129,7 @@ DEFUN(cfg_isup_maxdur, cfg_isup_maxdur_cmd, "max-duration-cause <1-127>",
 }
 
 DEFUN(cfg_isup_timer, cfg_isup_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET_OPTIONAL,
-      "ISUP timers (Q.764): T1 T5 T7 T9 T16 T35, seconds\n" OSMO_TDEF_VTY_DOC_SET)
+      "ISUP timers (Q.764): T1 T5 T7 T9 T35, seconds\n" OSMO_TDEF_VTY_DOC_SET)
 {
 	if (argc < 2)
 		return osmo_tdef_vty_show_cmd(vty, g_isup->tdefs, argc ? argv[0] : NULL, NULL);
@@ -251,16 +251,17 @@ static int config_write_isup(struct vty *vty)
 	unsigned int i;
 
 	vty_out(vty, "isup%s", VTY_NEWLINE);
-	if (r->own_pc != 0xffffffff && r->own_pc_configured)
-		vty_out(vty, " point-code %u%s", r->own_pc, VTY_NEWLINE);
+	/* the variant first: it says how the point codes below are written */
 	vty_out(vty, " variant %s%s", get_value_string(isup_variant_names, r->variant), VTY_NEWLINE);
+	if (r->own_pc != 0xffffffff && r->own_pc_configured)
+		vty_out(vty, " point-code %s%s", isup_pc_str(r->variant, r->own_pc), VTY_NEWLINE);
 	for (i = 1; i < _NP700_REJ_NUM; i++)
 		vty_out(vty, " reject-cause %s %u%s", np700_reject_name(i), r->reject_cause[i], VTY_NEWLINE);
 	vty_out(vty, " max-duration-cause %u%s", r->maxdur_cause, VTY_NEWLINE);
 	osmo_tdef_vty_write(vty, r->tdefs, " timer ");
 	llist_for_each_entry(cg, &r->cgroups, list) {
 		vty_out(vty, " circuit-group %s%s", cg->name, VTY_NEWLINE);
-		vty_out(vty, "  dpc %u%s", cg->dpc, VTY_NEWLINE);
+		vty_out(vty, "  dpc %s%s", isup_pc_str(r->variant, cg->dpc), VTY_NEWLINE);
 		if (cg->circ)
 			vty_out(vty, "  cic %u %u%s", cg->first, cg->last, VTY_NEWLINE);
 		for (i = 1; i < _NP700_REJ_NUM; i++) {

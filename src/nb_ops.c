@@ -11,6 +11,7 @@
 #include <np700/nb_server.h>
 #include <np700/number.h>
 #include <np700/store.h>
+#include <np700/store_writer.h>
 
 uint8_t nb_cause_from_errno(int rc)
 {
@@ -77,7 +78,8 @@ static void op_store_error(const struct nb_ops_ctx *ctx, struct nb_op *op, int r
 	/* a create that finds no customer: the store says -ENOENT */
 	if (rc == -ENOENT && op->req.msg_type == NB_MSGT_CREATE_REQ)
 		cause = NB_CAUSE_UNKNOWN_CUSTOMER;
-	if (cause == NB_CAUSE_STORE_ERROR || cause == NB_CAUSE_STORE_FULL)
+	/* in the writer thread (ctx->txn) the server logs this answer on the main thread */
+	if (!ctx->txn && (cause == NB_CAUSE_STORE_ERROR || cause == NB_CAUSE_STORE_FULL))
 		LOGP(DNB, LOGL_ERROR, "%s tid=%u: store error %d (%s)\n", nb_msg_type_name(op->req.msg_type),
 		     op->req.tid, rc, text ? text : "");
 	op_error(op, cause, field, rc == -ENOENT || rc == -ESTALE ? NULL : text);
@@ -228,7 +230,10 @@ void nb_op_prepare(const struct nb_ops_ctx *ctx, struct nb_op *op)
 	case NB_MSGT_DELETE_REQ:
 	case NB_MSGT_GET_REQ:
 		/* the binding's customer decides whether this client may touch it */
-		rc = np700_store_binding_get(ctx->store, m->b.id, &cur);
+		if (ctx->txn)
+			rc = np700_store_binding_get_txn(ctx->txn, m->b.id, &cur);
+		else
+			rc = np700_store_binding_get(ctx->store, m->b.id, &cur);
 		if (rc < 0 && rc != -ESTALE) {
 			op_store_error(ctx, op, rc);
 			return;

@@ -28,6 +28,7 @@
 #include <np700/nb_server.h>
 #include <np700/np700.h>
 #include <np700/store.h>
+#include <np700/store_writer.h>
 
 /*! Most requests drained from one connection into one batch (one store transaction); the
  *  configured "batch-max" is at most this. */
@@ -35,6 +36,11 @@
 /*! Stop reading from a client while this much of its answers is not yet written. */
 #define NB_OUT_HIGH		(4 * 1024 * 1024)
 #define NB_OUT_LOW		(256 * 1024)
+/*! Batches in the server at once (waiting, committing or being answered): bounds the memory,
+ *  and the back-pressure: with none free, no more requests are read from the sockets. */
+#define NB_JOBS_MAX		8
+/*! Batches of one connection at once: one committing, the next one queued behind it. */
+#define NB_JOBS_PER_CONN	2
 /*! A connection must identify itself within this time. */
 #define NB_IDENT_TIMEOUT_S	10
 /*! More connections than this are refused at once: each holds buffers, and no platform needs
@@ -56,6 +62,30 @@ struct nb_conn {
 	uint8_t *out;
 	size_t out_ofs, out_len, out_size;
 	uint64_t rx_req, tx_ok, tx_err;
+	struct llist_head jobs;		/*!< struct nb_job, in the order of the requests */
+	unsigned int n_jobs;
+	bool wait_job;			/*!< reading stopped until a job is free */
+	bool closing;			/*!< peer closed: close once the jobs are answered */
+};
+
+/*! One batch of requests of one connection, from its decoding to its last answer. Write
+ *  requests go to the store's writer thread in segments (a run of requests up to the next read
+ *  request); read requests run on the main thread once everything before them is answered, so
+ *  that every request sees the effect of those before it and of none after it. */
+struct nb_job {
+	struct np700_store_wjob wjob;	/*!< first: the writer's part */
+	struct llist_head entry;	/*!< in nb_conn.jobs, or in nb_server.free_jobs */
+	struct nb_server *nb;
+	struct nb_conn *conn;		/*!< NULL once the connection is gone (the job still commits) */
+	/* copies for the writer thread, which must not follow pointers the VTY may change */
+	struct nb_client_cfg client;
+	struct np700_numplan plan;
+	time_t now;
+	struct nb_op *ops;
+	unsigned int n, cap;
+	unsigned int pos;		/*!< ops[0..pos) are answered */
+	unsigned int seg_end;		/*!< ops[pos..seg_end) are with the writer */
+	bool in_writer;
 };
 
 static const struct rate_ctr_desc nb_server_ctr_desc[] = {
@@ -108,9 +138,6 @@ static void server_ctr_inc(struct nb_server *nb, unsigned int idx)
 		rate_ctr_inc2(nb->ctrs, idx);
 }
 
-/* The batch is worked in place; one server, one thread, so one array serves every connection. */
-static struct nb_op *g_batch;
-
 struct nb_server *nb_server_alloc(void *ctx, struct np700 *g)
 {
 	struct nb_server *nb = talloc_zero(ctx, struct nb_server);
@@ -124,6 +151,7 @@ struct nb_server *nb_server_alloc(void *ctx, struct np700 *g)
 	INIT_LLIST_HEAD(&nb->conns);
 	nb->ctrs = rate_ctr_group_alloc(nb, &nb_server_ctrg_desc, 0);
 	nb->next_client_index = 1;
+	INIT_LLIST_HEAD(&nb->free_jobs);
 	return nb;
 }
 
@@ -298,7 +326,7 @@ static int conn_write(struct nb_conn *conn)
 	/* back-pressure: a client that does not read its answers gets no more requests read */
 	if (conn->out_len - conn->out_ofs > NB_OUT_HIGH)
 		osmo_fd_read_disable(ofd);
-	else if (conn->out_len - conn->out_ofs < NB_OUT_LOW)
+	else if (conn->out_len - conn->out_ofs < NB_OUT_LOW && !conn->wait_job && !conn->closing)
 		osmo_fd_read_enable(ofd);
 	return 0;
 }
@@ -410,100 +438,244 @@ static int emit_item(const struct nb_msg *m, void *data)
 	return conn_send_msg(data, m) < 0 ? 1 : 0;
 }
 
-/* Execute batch[0..n): runs of writes share one store transaction; a read, or a second write to
- * the same binding, starts a new run, so that every request sees the effect of those before it.
- * Answers are queued only after the run's commit. */
-static void conn_run_batch(struct nb_conn *conn, struct nb_op *batch, unsigned int n)
+/* A free job for \a conn (main thread), or NULL: then reading waits (back-pressure). */
+static struct nb_job *job_get(struct nb_conn *conn)
 {
+	struct nb_server *nb = conn->nb;
+	struct nb_job *job;
+
+	if (conn->n_jobs >= NB_JOBS_PER_CONN)
+		return NULL;
+	if (!llist_empty(&nb->free_jobs)) {
+		job = llist_first_entry(&nb->free_jobs, struct nb_job, entry);
+		llist_del(&job->entry);
+	} else if (nb->jobs_alloc < NB_JOBS_MAX) {
+		job = talloc_zero(nb, struct nb_job);
+		if (!job)
+			return NULL;
+		job->nb = nb;
+		nb->jobs_alloc++;
+	} else {
+		return NULL;
+	}
+	if (job->cap < nb->batch_max) {
+		talloc_free(job->ops);
+		job->ops = talloc_array(job, struct nb_op, nb->batch_max);
+		job->cap = job->ops ? nb->batch_max : 0;
+		if (!job->ops) {
+			llist_add(&job->entry, &nb->free_jobs);
+			return NULL;
+		}
+	}
+	job->conn = conn;
+	job->n = job->pos = job->seg_end = 0;
+	job->in_writer = false;
+	if (conn->client)
+		job->client = *conn->client;
+	else
+		memset(&job->client, 0, sizeof(job->client));
+	job->plan = nb->plan ? *nb->plan : np700_numplan_default;
+	job->now = time(NULL);
+	return job;
+}
+
+/* Back to the free list; connections that waited for a job may read again. */
+static void job_put(struct nb_job *job)
+{
+	struct nb_server *nb = job->nb;
+	struct nb_conn *conn;
+
+	if (job->conn) {
+		llist_del(&job->entry);
+		job->conn->n_jobs--;
+		job->conn = NULL;
+	}
+	llist_add(&job->entry, &nb->free_jobs);
+	llist_for_each_entry(conn, &nb->conns, list) {
+		if (conn->wait_job) {
+			conn->wait_job = false;
+			if (!conn->closing)
+				osmo_fd_read_enable(&conn->ipa->ofd);
+		}
+	}
+}
+
+/* Writer thread: prepare and write ops[pos..seg_end) inside the group's txn. Each request is
+ * atomic on its own (a nested txn); reading through \a txn, a request sees the ones before it. */
+static void job_run(struct np700_store_wjob *wjob, struct np700_store_txn *txn)
+{
+	struct nb_job *job = container_of(wjob, struct nb_job, wjob);
+	struct nb_ops_ctx ctx = {
+		.store = job->nb->store,
+		.plan = &job->plan,
+		.client = &job->client,
+		.now = job->now,
+		.txn = txn,
+	};
+	unsigned int k;
+
+	for (k = job->pos; k < job->seg_end; k++) {
+		nb_op_prepare(&ctx, &job->ops[k]);
+		nb_op_write(&ctx, txn, &job->ops[k]);
+	}
+}
+
+static void conn_kick(struct nb_conn *conn);
+
+/* Main thread, after the commit of ops[pos..seg_end): the answers go out now, never before. */
+static void job_done(struct np700_store_wjob *wjob, int rc)
+{
+	struct nb_job *job = container_of(wjob, struct nb_job, wjob);
+	struct nb_server *nb = job->nb;
+	struct nb_conn *conn = job->conn;
+	unsigned int k;
+
+	job->in_writer = false;
+	if (rc < 0)
+		server_ctr_inc(nb, NB_CTR_COMMIT_FAIL);
+	else
+		server_ctr_inc(nb, NB_CTR_BATCH);
+	for (k = job->pos; k < job->seg_end; k++) {
+		struct nb_op *op = &job->ops[k];
+
+		if (rc < 0 && !wjob->ran && !op->done)
+			nb_msg_set_error(&op->ans, op->req.msg_type, op->req.tid, nb_cause_from_errno(rc), 0,
+					 "no store transaction");
+		else if (rc < 0)
+			nb_op_commit_failed(op, rc);
+		op->done = true;
+		/* what the writer thread could not do itself: the fraud state is the main thread's */
+		if (op->ans.msg_type == NB_MSGT_DELETE_RES && nb->store)
+			np700_store_binding_deleted(nb->store, op->ans.b.id);
+	}
+	if (!conn) {
+		/* the connection went while the batch committed: nobody to answer */
+		job_put(job);
+		return;
+	}
+	if (rc < 0)
+		LOGP(DNB, LOGL_ERROR, "%s:%u: store commit of %u requests failed: %s\n", conn->addr, conn->port,
+		     job->seg_end - job->pos, wjob->err);
+	for (k = job->pos; k < job->seg_end; k++) {
+		const struct nb_msg *ans = &job->ops[k].ans;
+		/* nb_ops.c does not log in the writer thread: store errors are logged here */
+		if (NB_MSGT_KIND(ans->msg_type) == NB_KIND_ERR && rc == 0 &&
+		    (ans->cause == NB_CAUSE_STORE_ERROR || ans->cause == NB_CAUSE_STORE_FULL))
+			LOGP(DNB, LOGL_ERROR, "%s tid=%u: store error (%s)\n",
+			     nb_msg_type_name(job->ops[k].req.msg_type), ans->tid,
+			     nb_msg_has(ans, NB_IEI_TEXT) ? ans->text : "");
+		conn_send_msg(conn, ans);
+	}
+	job->pos = job->seg_end;
+	conn_kick(conn);
+	/* may close the connection: the last thing done with it */
+	if (conn->closing && llist_empty(&conn->jobs)) {
+		if (conn_write(conn) == 0)
+			conn_close(conn);
+	} else {
+		conn_write(conn);
+	}
+}
+
+/* Run the read requests at ops[pos] (main thread; everything before them is answered). */
+static void job_run_reads(struct nb_job *job)
+{
+	struct nb_conn *conn = job->conn;
 	struct nb_server *nb = conn->nb;
 	struct nb_ops_ctx ctx = {
 		.store = nb->store,
 		.plan = nb->plan,
 		.client = conn->client,
-		.now = time(NULL),
+		.now = job->now,
 	};
-	unsigned int i = 0, j, k;
 
-	while (i < n) {
-		struct np700_store_txn *txn = NULL;
-		unsigned int writes = 0;
-		int rc;
-
-		if (batch[i].read) {
-			/* lists can be long: a client that piles them up without reading gets refused
-			 * rather than growing our memory without bound */
-			if (conn->out_len - conn->out_ofs > NB_OUT_HIGH && !batch[i].done) {
-				nb_msg_set_error(&batch[i].ans, batch[i].req.msg_type, batch[i].req.tid,
-						 NB_CAUSE_BUSY, 0, "too many answers not yet read");
-				batch[i].done = true;
-			}
-			nb_op_prepare(&ctx, &batch[i]);
-			nb_op_read(&ctx, &batch[i], emit_item, conn);
-			conn_send_msg(conn, &batch[i].ans);
-			i++;
-			continue;
+	while (job->pos < job->n && job->ops[job->pos].read) {
+		struct nb_op *op = &job->ops[job->pos++];
+		/* lists can be long: a client that piles them up without reading gets refused
+		 * rather than growing our memory without bound */
+		if (conn->out_len - conn->out_ofs > NB_OUT_HIGH && !op->done) {
+			nb_msg_set_error(&op->ans, op->req.msg_type, op->req.tid, NB_CAUSE_BUSY, 0,
+					 "too many answers not yet read");
+			op->done = true;
 		}
-		/* the run: up to the next read or repeated binding id */
-		for (j = i; j < n && !batch[j].read; j++) {
-			uint64_t id = nb_op_binding_id(&batch[j]);
-			bool repeated = false;
-			for (k = i; id && k < j; k++)
-				repeated |= nb_op_binding_id(&batch[k]) == id;
-			if (repeated)
-				break;
-		}
-		for (k = i; k < j; k++) {
-			nb_op_prepare(&ctx, &batch[k]);
-			writes += !batch[k].done;
-		}
-		if (writes) {
-			rc = np700_store_txn_begin(nb->store, &txn);
-			for (k = i; k < j; k++) {
-				if (rc < 0) {
-					if (!batch[k].done)
-						nb_op_commit_failed(&batch[k], rc);
-					continue;
-				}
-				nb_op_write(&ctx, txn, &batch[k]);
-			}
-			if (rc < 0) {
-				LOGP(DNB, LOGL_ERROR, "cannot begin a store transaction: %s\n", strerror(-rc));
-				for (k = i; k < j; k++) {
-					if (!batch[k].done) {
-						nb_msg_set_error(&batch[k].ans, batch[k].req.msg_type, batch[k].req.tid,
-								 nb_cause_from_errno(rc), 0, "no store transaction");
-						batch[k].done = true;
-					}
-				}
-			} else {
-				rc = np700_store_txn_commit(txn);
-				if (rc < 0) {
-					LOGP(DNB, LOGL_ERROR, "store commit of %u requests failed: %s\n", j - i,
-					     strerror(-rc));
-					server_ctr_inc(nb, NB_CTR_COMMIT_FAIL);
-					for (k = i; k < j; k++)
-						nb_op_commit_failed(&batch[k], rc);
-				} else {
-					server_ctr_inc(nb, NB_CTR_BATCH);
-				}
-			}
-		}
-		for (k = i; k < j; k++)
-			conn_send_msg(conn, &batch[k].ans);
-		i = j;
+		nb_op_prepare(&ctx, op);
+		nb_op_read(&ctx, op, emit_item, conn);
+		conn_send_msg(conn, &op->ans);
 	}
 }
 
+/* Hand ops[pos..) up to the next read request to the writer. */
+static void job_submit(struct nb_job *job)
+{
+	unsigned int k;
+
+	for (k = job->pos; k < job->n && !job->ops[k].read; k++)
+		;
+	job->seg_end = k;
+	job->in_writer = true;
+	job->wjob.run = job_run;
+	job->wjob.done = job_done;
+	np700_store_writer_submit(job->nb->writer, &job->wjob);
+}
+
+/* Move the connection's jobs on as far as the order of its requests allows: the first job runs
+ * its reads and submits its writes; a later job may submit its writes behind it as long as
+ * every earlier job has nothing but writes left, all of them with the writer already. */
+static void conn_kick(struct nb_conn *conn)
+{
+	struct nb_job *job, *tmp;
+	bool first = true;
+
+	llist_for_each_entry_safe(job, tmp, &conn->jobs, entry) {
+		if (job->in_writer) {
+			if (job->seg_end < job->n)
+				return;		/* a read waits behind this segment */
+			first = false;
+			continue;
+		}
+		if (first)
+			job_run_reads(job);
+		else if (job->pos < job->n && job->ops[job->pos].read)
+			return;
+		if (job->pos == job->n) {
+			job_put(job);	/* all answered */
+			continue;
+		}
+		job_submit(job);
+		if (job->seg_end < job->n)
+			return;
+		first = false;
+	}
+}
 /* Drain every complete message the socket holds (up to NB_BATCH_MAX), run them as one batch.
  * \returns 0, or -EBADF if the connection was closed. */
 static int conn_read(struct nb_conn *conn)
 {
 	struct nb_server *nb = conn->nb;
 	struct ipa_server_conn *ipa = conn->ipa;
-	unsigned int n = 0;
+	struct nb_op *ops = NULL;
+	struct nb_job *job = NULL;
+	unsigned int n = 0, i;
 	bool close_after = false;
 
-	/* a batch holds the event loop (and the ISUP/MAP relays) for its commit: keep it bounded */
+	if (conn->closing) {
+		osmo_fd_read_disable(&ipa->ofd);
+		return 0;
+	}
+	if (nb->writer) {
+		job = job_get(conn);
+		if (!job) {
+			/* back-pressure: every batch slot is taken; job_put() reads on */
+			conn->wait_job = true;
+			osmo_fd_read_disable(&ipa->ofd);
+			return 0;
+		}
+		ops = job->ops;
+	} else {
+		ops = talloc_array(conn, struct nb_op, nb->batch_max);
+		OSMO_ASSERT(ops);
+	}
+	/* a batch is one store transaction and one slot of the writer's queue: keep it bounded */
 	while (n < nb->batch_max) {
 		struct msgb *msg = NULL;
 		struct ipaccess_head *hh;
@@ -561,16 +733,29 @@ static int conn_read(struct nb_conn *conn)
 			server_ctr_inc(nb, NB_CTR_RX_MALFORMED);
 		else if (NB_MSGT_KIND(m.msg_type) == NB_KIND_REQ && !nb->store)
 			cause = NB_CAUSE_BUSY;
-		nb_op_init(&g_batch[n], &m, cause, field);
+		nb_op_init(&ops[n], &m, cause, field);
 		n++;
 	}
 	/* what arrived before a close or a framing error is still executed and answered */
-	if (n > 0 && nb->store)
-		conn_run_batch(conn, g_batch, n);
-	else if (n > 0) {
-		unsigned int i;
+	if (job && n > 0) {
+		job->n = n;
+		llist_add_tail(&job->entry, &conn->jobs);
+		conn->n_jobs++;
+		conn_kick(conn);
+	} else if (job) {
+		job->conn = NULL;
+		job_put(job);
+	} else {
+		/* stopped: nothing executes */
 		for (i = 0; i < n; i++)
-			conn_send_msg(conn, &g_batch[i].ans);
+			conn_send_msg(conn, &ops[i].ans);
+		talloc_free(ops);
+	}
+	if (close_after && !llist_empty(&conn->jobs)) {
+		/* the answers still to come are sent, then the connection goes (see job_done()) */
+		conn->closing = true;
+		osmo_fd_read_disable(&ipa->ofd);
+		return conn_write(conn) < 0 ? -EBADF : 0;
 	}
 	if (close_after) {
 		/* answers go out as far as the socket takes them; then the connection goes */
@@ -608,6 +793,16 @@ static int conn_closed_cb(struct ipa_server_conn *ipa)
 	     conn->client ? conn->client->name : "?");
 	osmo_timer_del(&conn->ident_timer);
 	llist_del(&conn->list);
+	/* jobs with the writer finish there and are dropped in job_done(); the others now */
+	while (!llist_empty(&conn->jobs)) {
+		struct nb_job *job = llist_first_entry(&conn->jobs, struct nb_job, entry);
+		llist_del(&job->entry);
+		INIT_LLIST_HEAD(&job->entry);
+		job->conn = NULL;
+		if (!job->in_writer)
+			job_put(job);
+	}
+	conn->n_jobs = 0;
 	/* conn is a talloc child of ipa, freed with it */
 	return 0;
 }
@@ -645,6 +840,7 @@ static int accept_cb(struct ipa_server_link *link, int fd)
 	ipa->ofd.cb = conn_fd_cb;
 	conn->ipa = ipa;
 	conn->nb = nb;
+	INIT_LLIST_HEAD(&conn->jobs);
 	conn->in_addr = sa.sin_addr;
 	conn->port = ntohs(sa.sin_port);
 	inet_ntop(AF_INET, &sa.sin_addr, conn->addr, sizeof(conn->addr));
@@ -698,10 +894,13 @@ static void listen_close(struct nb_server *nb)
 
 int nb_server_start(struct nb_server *nb, struct np700_store *store, const struct np700_numplan *plan)
 {
-	if (!g_batch)
-		g_batch = talloc_zero_array(nb->ctx, struct nb_op, NB_BATCH_MAX);
-	if (!g_batch)
-		return -ENOMEM;
+	int rc;
+
+	if (!nb->writer) {
+		rc = np700_store_writer_start(nb, store, &nb->writer);
+		if (rc < 0)
+			return rc;
+	}
 	nb->store = store;
 	nb->plan = plan;
 	return listen_open(nb);
@@ -721,6 +920,9 @@ void nb_server_stop(struct nb_server *nb)
 
 	llist_for_each_entry_safe(conn, tmp, &nb->conns, list)
 		conn_close(conn);
+	/* the batches still queued are committed (their connections are gone) */
+	np700_store_writer_stop(nb->writer);
+	nb->writer = NULL;
 	listen_close(nb);
 	nb->store = NULL;
 }

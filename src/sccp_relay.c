@@ -9,6 +9,7 @@
 
 #include <np700/logging.h>
 #include <np700/sccp.h>
+#include "sccp_segment.h"
 
 #define SCCP_LOCAL_GT_MAX	8
 #define SCCP_NO_PC		0xffffffff
@@ -26,6 +27,8 @@ struct sccp_relay {
 	sccp_local_cb local;
 	void *local_priv;
 	struct rate_ctr_group *ctrs;
+	struct sccp_reass *reass;	/*!< segmented XUDTs for local subsystems */
+	uint32_t next_local_ref;	/*!< segmentation local reference of our own long messages */
 };
 
 static const struct rate_ctr_desc sccp_ctr_desc[] = {
@@ -40,11 +43,16 @@ static const struct rate_ctr_desc sccp_ctr_desc[] = {
 	[SCCP_CTR_TX_UDTS] = { "tx:udts", "UDTS sent" },
 	[SCCP_CTR_TX_XUDTS] = { "tx:xudts", "XUDTS sent" },
 	[SCCP_CTR_TX_ERR] = { "tx:error", "Messages not sent: encoding or MTP failure" },
-	[SCCP_CTR_LOCAL] = { "route:local", "Messages delivered to a local subsystem" },
+	[SCCP_CTR_LOCAL] = { "route:local", "Messages for a local subsystem taken (segments included)" },
 	[SCCP_CTR_FORWARD] = { "route:forward", "Messages relayed to another node" },
 	[SCCP_CTR_ROUTE_FAIL] = { "route:fail", "Messages that could not be routed or delivered" },
 	[SCCP_CTR_SVC_DROPPED] = { "route:fail_dropped", "Routing failures without return of the message" },
 	[SCCP_CTR_RX_SVC_LOCAL] = { "route:svc_local", "UDTS/XUDTS delivered to a local subsystem" },
+	[SCCP_CTR_SEG_RX] = { "seg:rx", "XUDT segments received for a local subsystem" },
+	[SCCP_CTR_REASS_DONE] = { "seg:reassembled", "Segmented messages reassembled and delivered" },
+	[SCCP_CTR_REASS_FAIL] = { "seg:reass_fail", "Segments out of sequence, unknown or too many" },
+	[SCCP_CTR_REASS_TIMEOUT] = { "seg:reass_timeout", "Reassemblies given up when T(reass) expired" },
+	[SCCP_CTR_SEG_TX] = { "seg:tx", "XUDT segments sent for long messages of local users" },
 };
 
 static const struct rate_ctr_group_desc sccp_ctrg_desc = {
@@ -69,6 +77,12 @@ struct sccp_relay *sccp_relay_alloc(void *ctx, unsigned int idx)
 		talloc_free(r);
 		return NULL;
 	}
+	r->reass = sccp_reass_alloc(r, rate_ctr_group_get_ctr(r->ctrs, SCCP_CTR_REASS_TIMEOUT));
+	if (!r->reass) {
+		rate_ctr_group_free(r->ctrs);
+		talloc_free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -76,6 +90,7 @@ void sccp_relay_free(struct sccp_relay *r)
 {
 	if (!r)
 		return;
+	sccp_reass_free(r->reass);
 	rate_ctr_group_free(r->ctrs);
 	talloc_free(r);
 }
@@ -315,6 +330,32 @@ static void route_failed(struct sccp_relay *r, const struct sccp_msg *m, uint32_
 	tx_msg(r, &svc, dpc, sls);
 }
 
+/* A segment of a longer XUDT: collect it; deliver the whole message with the last segment. */
+static int deliver_segment(struct sccp_relay *r, const struct sccp_msg *m, struct sccp_ind *ind)
+{
+	struct sccp_reass_entry *e;
+	int rc;
+
+	ctr_inc(r, SCCP_CTR_SEG_RX);
+	rc = sccp_reass_feed(r->reass, ind->opc, m, &e);
+	if (rc == 0)
+		return 0;
+	if (rc < 0) {
+		ctr_inc(r, SCCP_CTR_REASS_FAIL);
+		LOGP(DSCCP, LOGL_NOTICE, "XUDT segment from OPC %u, local reference 0x%06x, remaining %u: %s\n",
+		     ind->opc, m->seg.local_ref, m->seg.remaining,
+		     rc == -ENOENT ? "no first segment" : rc == -EPROTO ? "out of sequence" :
+		     rc == -ENOSPC ? "too many reassemblies" : strerror(-rc));
+		return SCCP_CAUSE_SEG_FAILURE;
+	}
+	ctr_inc(r, SCCP_CTR_REASS_DONE);
+	ind->msg = sccp_reass_entry_msg(e);
+	ind->data = sccp_reass_entry_data(e, &ind->data_len);
+	rc = r->local ? r->local(r, ind, r->local_priv) : SCCP_CAUSE_SUBSYS_FAILURE;
+	sccp_reass_entry_free(e);
+	return rc;
+}
+
 static int deliver_local(struct sccp_relay *r, const struct sccp_msg *m, uint32_t opc, uint32_t dpc, uint8_t sls,
 			 uint8_t ssn)
 {
@@ -323,8 +364,9 @@ static int deliver_local(struct sccp_relay *r, const struct sccp_msg *m, uint32_
 		.msg = m, .data = m->data, .data_len = m->data_len,
 	};
 
-	if (m->seg_present && !(m->seg.first && m->seg.remaining == 0))
-		return SCCP_CAUSE_NO_REASSEMBLY;
+	/* a service message is delivered as it is: it carries at most the first segment's data */
+	if (m->type == SCCP_MSGT_XUDT && m->seg_present && !(m->seg.first && m->seg.remaining == 0))
+		return deliver_segment(r, m, &ind);
 	if (!r->local)
 		return SCCP_CAUSE_SUBSYS_FAILURE;
 	return r->local(r, &ind, r->local_priv);
@@ -417,13 +459,43 @@ failed:
 	return 0;
 }
 
-/* Route and send a message of a local user; without a route it goes to fallback_dpc, if valid. */
-static int send_own(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls, uint32_t fallback_dpc)
+struct seg_tx {
+	struct sccp_relay *r;
+	uint32_t dpc;
+	uint8_t sls;
+};
+
+static int seg_emit(const struct sccp_msg *seg, void *priv)
+{
+	struct seg_tx *st = priv;
+	int rc = tx_msg(st->r, seg, st->dpc, st->sls);
+
+	if (rc == 0)
+		ctr_inc(st->r, SCCP_CTR_SEG_TX);
+	return rc;
+}
+
+/* Whether data fits one message: a UDT of at most one MTP3 SIF (272 octets), as the links behind
+ * the STP may be MTP3; longer data goes in XUDT segments. */
+static bool fits_one(const struct sccp_msg *m, size_t len, enum sccp_variant v)
+{
+	uint8_t a[SCCP_ADDR_MAX_LEN];
+	int cd = sccp_addr_encode(a, sizeof(a), &m->called, v);
+	int cg = sccp_addr_encode(a, sizeof(a), &m->calling, v);
+
+	return len <= 0xff && cd >= 0 && cg >= 0 && 5 + 3 + (size_t)cd + cg + len <= 272;
+}
+
+/* Route and send data of a local user with m's addresses and options; without a route it goes to
+ * fallback_dpc, if valid. */
+static int send_own(struct sccp_relay *r, const struct sccp_msg *m, const uint8_t *data, size_t len, uint8_t sls,
+		    uint32_t fallback_dpc)
 {
 	struct sccp_msg out = *m;
+	struct seg_tx st;
 	char cd[128];
 	struct dest d;
-	int cause;
+	int cause, rc;
 
 	cause = route_called(r, &out.called, &d);
 	if (cause >= 0 && fallback_dpc != SCCP_NO_PC) {
@@ -442,12 +514,31 @@ static int send_own(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls,
 	}
 	if ((out.type == SCCP_MSGT_XUDT || out.type == SCCP_MSGT_XUDTS) && out.hop_counter == 0)
 		out.hop_counter = SCCP_HOP_COUNTER_MAX;
-	return tx_msg(r, &out, d.dpc, sls);
+	if (fits_one(&out, len, r->variant)) {
+		out.data = data;
+		out.data_len = len;
+		return tx_msg(r, &out, d.dpc, sls);
+	}
+	/* all segments on one SLS: they must arrive in order */
+	st = (struct seg_tx){ .r = r, .dpc = d.dpc, .sls = sls };
+	rc = sccp_segment(&out, data, len, r->next_local_ref++ & 0xffffff, r->variant, seg_emit, &st);
+	if (rc < 0) {
+		LOGP(DSCCP, LOGL_ERROR, "cannot send %zu octets to %s in segments: %s\n", len,
+		     sccp_addr_name_buf(cd, sizeof(cd), &m->called, r->variant), strerror(-rc));
+		return rc;
+	}
+	return 0;
 }
 
 int sccp_relay_send(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls)
 {
-	return send_own(r, m, sls, SCCP_NO_PC);
+	return send_own(r, m, m->data, m->data_len, sls, SCCP_NO_PC);
+}
+
+int sccp_relay_send_data(struct sccp_relay *r, const struct sccp_msg *tmpl, const uint8_t *data, size_t len,
+			 uint8_t sls)
+{
+	return send_own(r, tmpl, data, len, sls, SCCP_NO_PC);
 }
 
 int sccp_relay_reply(struct sccp_relay *r, const struct sccp_ind *ind, const struct sccp_addr *calling,
@@ -455,16 +546,14 @@ int sccp_relay_reply(struct sccp_relay *r, const struct sccp_ind *ind, const str
 {
 	struct sccp_msg m;
 
-	if (len > 0xff)
-		return -EMSGSIZE;
-	sccp_msg_init_unitdata(&m, &ind->msg->calling, calling ? calling : &ind->msg->called, data, len, false);
+	sccp_msg_init_unitdata(&m, &ind->msg->calling, calling ? calling : &ind->msg->called, NULL, 0, false);
 	/* the calling party of the request may be routed on SSN with its PC left out: then the
 	 * request's OPC was its node */
 	if (m.called.route_on_ssn && !m.called.pc_present) {
 		m.called.pc_present = true;
 		m.called.pc = ind->opc;
 	}
-	return send_own(r, &m, ind->sls, ind->opc);
+	return send_own(r, &m, data, len, ind->sls, ind->opc);
 }
 
 int sccp_relay_mtp_rx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)

@@ -151,7 +151,8 @@ DEFUN(show_sccp_routes, show_sccp_routes_cmd, "show sccp routes",
 DEFUN(show_sccp_stats, show_sccp_stats_cmd, "show sccp statistics",
       SHOW_STR SCCP_STR "Message and routing counters\n")
 {
-	vty_out_rate_ctr_group(vty, "", sccp_relay_ctrs(g_relay));
+	/* counter names first: they are what the stats reporter and scripts use */
+	vty_out_rate_ctr_group_fmt(vty, " %-20n %10c  %d", sccp_relay_ctrs(g_relay));
 	return CMD_SUCCESS;
 }
 

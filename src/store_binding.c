@@ -144,7 +144,8 @@ int store_binding_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struc
 	if (mrc)
 		return store_mdb_err(st, mrc, "binding");
 	if (store_rec_decode(b, id, v.mv_data, v.mv_size)) {
-		LOGP(DSTORE, LOGL_ERROR, "store %s: binding %" PRIu64 ": damaged record\n", st->path, id);
+		if (!store_in_writer)
+			LOGP(DSTORE, LOGL_ERROR, "store %s: binding %" PRIu64 ": damaged record\n", st->path, id);
 		return store_set_err(st, -EIO, "binding %" PRIu64 ": damaged record", id);
 	}
 	return 0;
@@ -438,8 +439,9 @@ int np700_store_binding_create(struct np700_store *st, struct np700_store_txn *t
 	if (!rc) {
 		b->id = nb.id;
 		b->created = nb.created;
-		LOGP(DSTORE, LOGL_INFO, "binding %" PRIu64 " created: %s X=%s customer %u\n", nb.id,
-		     np700_mode_name(nb.mode), nb.x, nb.customer_id);
+		if (!store_in_writer)
+			LOGP(DSTORE, LOGL_INFO, "binding %" PRIu64 " created: %s X=%s customer %u\n", nb.id,
+			     np700_mode_name(nb.mode), nb.x, nb.customer_id);
 	}
 	return rc;
 }
@@ -502,7 +504,8 @@ int np700_store_binding_delete(struct np700_store *st, struct np700_store_txn *t
 		return rc;
 	rc = store_wop_end(st, t, store_binding_del_txn(st, t, id));
 	store_count(st, STORE_CTR_DELETE, rc);
-	if (!rc)
+	/* the fraud state is the main thread's: there, the server forgets it when the answer goes out */
+	if (!rc && !store_in_writer)
 		np700_fraud_forget_binding(st->fraud, id);
 	return rc;
 }

@@ -61,7 +61,7 @@ int store_set_err(struct np700_store *st, int rc, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(st->err, sizeof(st->err), fmt, ap);
+	vsnprintf(store_in_writer ? st->werr : st->err, sizeof(st->err), fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -79,13 +79,15 @@ int store_mdb_err(struct np700_store *st, int mrc, const char *what)
 		return store_set_err(st, -EEXIST, "%s: exists", what);
 	case MDB_MAP_FULL:
 	case MDB_TXN_FULL:
-		LOGP(DSTORE, LOGL_ERROR, "store %s: %s: %s (raise 'store map-size')\n", st->path, what,
+		if (!store_in_writer)
+			LOGP(DSTORE, LOGL_ERROR, "store %s: %s: %s (raise 'store map-size')\n", st->path, what,
 		     mdb_strerror(mrc));
 		if (st->ctrs)
 			rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, STORE_CTR_ERR_NOSPC));
 		return store_set_err(st, -ENOSPC, "%s: store full (%s)", what, mdb_strerror(mrc));
 	default:
-		LOGP(DSTORE, LOGL_ERROR, "store %s: %s: %s\n", st->path, what, mdb_strerror(mrc));
+		if (!store_in_writer)
+			LOGP(DSTORE, LOGL_ERROR, "store %s: %s: %s\n", st->path, what, mdb_strerror(mrc));
 		if (st->ctrs)
 			rate_ctr_inc(rate_ctr_group_get_ctr(st->ctrs, STORE_CTR_ERR_IO));
 		return store_set_err(st, -EIO, "%s: %s", what, mdb_strerror(mrc));
@@ -94,7 +96,7 @@ int store_mdb_err(struct np700_store *st, int mrc, const char *what)
 
 const char *np700_store_last_error(const struct np700_store *st)
 {
-	return st->err;
+	return store_in_writer ? st->werr : st->err;
 }
 
 /* Reads share one snapshot until this process writes: np700 is the only writer of its store,
@@ -129,7 +131,8 @@ void store_read_end(struct np700_store *st)
 
 void store_snapshot_drop(struct np700_store *st)
 {
-	if (!st->rtxn_live)
+	/* the writer thread's commits reach the main thread's snapshot through store_writer.c */
+	if (store_in_writer || !st->rtxn_live)
 		return;
 	if (st->rdepth) {
 		st->rtxn_stale = true;	/* a list callback is still reading: drop it when done */

@@ -1,6 +1,6 @@
 /* ISUP relay: calls through the real store and decision API, driven with encoded messages; what
- * np700 sends is decoded and printed (fake transmit callback). Point codes: np700 100, MSC-A 200
- * (A = 13800138000), MSC-B 50 (B = 13912345678), MSC-C 300 (13712345678). */
+ * np700 sends is decoded and printed (fake transmit callback). Point codes (ITU 3.8.3): np700
+ * 1.1.1, MSC-A 1.1.2 (A = 13800138000), MSC-B 1.0.1 (B = 13912345678), MSC-C 1.2.0 (13712345678). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,10 +22,10 @@
 #include <np700/isup_internal.h>
 
 #define NOW	1800000000
-#define PC_NP	100
-#define PC_A	200
-#define PC_B	50
-#define PC_C	300
+#define PC_NP	2057	/* 1.1.1 */
+#define PC_A	2058	/* 1.1.2: higher than np700's, controls the even CICs */
+#define PC_B	2049	/* 1.0.1: lower than np700's */
+#define PC_C	2064	/* 1.2.0: higher */
 
 #define X1	"700123456789012"	/* AXB A <-> B */
 #define X2	"700123456789013"	/* AXB B <-> C, 60 s maximum duration */
@@ -62,6 +62,16 @@ static uint16_t sent_cic(uint32_t dpc, uint8_t type)
 
 /* --- printing --- */
 
+static const char *pcs(uint32_t pc)
+{
+	static char buf[8][16];
+	static unsigned int i;
+	char *b = buf[i++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%u.%u.%u", (pc >> 11) & 7, (pc >> 3) & 0xff, pc & 7);
+	return b;
+}
+
 static void print_params(const struct isup_msg *m)
 {
 	const struct isup_param *ps[ISUP_MAX_FIXED + ISUP_MAX_VAR + ISUP_MAX_OPT];
@@ -93,10 +103,10 @@ static int fake_tx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const ui
 	enum isup_err err;
 
 	if (isup_msg_parse(&m, ISUP_VARIANT_ITU, data, len, &err, NULL) < 0) {
-		printf("  tx %u->%u UNPARSEABLE (%s): %s\n", opc, dpc, isup_err_name(err), osmo_hexdump_nospc(data, len));
+		printf("  tx %s->%s UNPARSEABLE (%s): %s\n", pcs(opc), pcs(dpc), isup_err_name(err), osmo_hexdump_nospc(data, len));
 		return 0;
 	}
-	printf("  tx %u->%u %s CIC %u", opc, dpc, isup_msg_type_name(m.type), m.cic);
+	printf("  tx %s->%s %s CIC %u", pcs(opc), pcs(dpc), isup_msg_type_name(m.type), m.cic);
 	if (m.def)
 		print_params(&m);
 	else
@@ -115,12 +125,12 @@ static void print_cdr(void *priv, const struct cdr_record *rec)
 	char line[1024];
 
 	printf("  record: %s, reason %s, cause %d, released by %s, caller %s x %s callee %s shown %s/%s, "
-	       "in %u/%u/%u out %u/%u/%u, answered %s, duration %" PRIu64 " s\n",
+	       "in %s/%s/%u out %s/%s/%u, answered %s, duration %" PRIu64 " s\n",
 	       get_value_string(cdr_outcome_names, rec->outcome), rec->reason ? rec->reason : "-", rec->cause,
 	       get_value_string(cdr_released_by_names, rec->released_by), rec->caller[0] ? rec->caller : "-",
 	       rec->x[0] ? rec->x : "-", rec->callee[0] ? rec->callee : "-",
 	       rec->shown_callee[0] ? rec->shown_callee : "-", rec->shown_caller[0] ? rec->shown_caller : "-",
-	       rec->in.opc, rec->in.dpc, rec->in.cic, rec->out.opc, rec->out.dpc, rec->out.cic,
+	       pcs(rec->in.opc), pcs(rec->in.dpc), rec->in.cic, pcs(rec->out.opc), pcs(rec->out.dpc), rec->out.cic,
 	       rec->t_answer ? "yes" : "no",
 	       rec->t_answer ? (rec->t_release - rec->t_answer) / 1000000 : 0);
 	if (cdr_format(rec, line, sizeof(line)) < 0)
@@ -146,7 +156,7 @@ static void rx_msg(uint32_t opc, struct isup_msg *m, const char *what)
 	uint8_t out[512];
 	int len = isup_msg_encode(m, out, sizeof(out));
 
-	printf(" rx %u %s %s CIC %u\n", opc, what ? what : "", isup_msg_type_name(m->type), m->cic);
+	printf(" rx %s %s %s CIC %u\n", pcs(opc), what ? what : "", isup_msg_type_name(m->type), m->cic);
 	isup_relay_rx(r, opc, PC_NP, m->cic & 0xf, out, len);
 }
 
@@ -155,17 +165,18 @@ static void rx_hex(uint32_t opc, const char *what, const char *hex)
 	uint8_t buf[512];
 	int len = osmo_hexparse(hex, buf, sizeof(buf));
 
-	printf(" rx %u %s: %s\n", opc, what, hex);
+	printf(" rx %s %s: %s\n", pcs(opc), what, hex);
 	isup_relay_rx(r, opc, PC_NP, 0, buf, len);
 }
 
-/* a message type np700 does not know, asking for transit treatment: passed on byte-identical */
-static void rx_unknown(uint32_t opc, uint16_t cic)
+/* a message type np700 does not know with message compatibility information \a mci: 0x00 asks
+ * for transit treatment (passed on byte-identical), 0x0d for discard + notification (CFN) */
+static void rx_unknown(uint32_t opc, uint16_t cic, uint8_t mci)
 {
-	uint8_t buf[] = { 0, 0, 0x7e, 0x01, 0x38, 0x01, 0x00, 0xfd, 0x02, 0x12, 0x34, 0x00 };
+	uint8_t buf[] = { 0, 0, 0x7e, 0x01, 0x38, 0x01, mci, 0xfd, 0x02, 0x12, 0x34, 0x00 };
 
 	isup_cic_put(ISUP_VARIANT_ITU, buf, cic, 0);
-	printf(" rx %u unknown message 0x7e with MCI (transit) CIC %u: %s\n", opc, cic,
+	printf(" rx %s unknown message 0x7e with MCI %02x CIC %u: %s\n", pcs(opc), mci, cic,
 	       osmo_hexdump_nospc(buf, sizeof(buf)));
 	isup_relay_rx(r, opc, PC_NP, 0, buf, sizeof(buf));
 }
@@ -248,6 +259,21 @@ static void cpg_redir(uint32_t opc, uint16_t cic)
 	num(&m, ISUP_PAR_REDIRECTION_NUM, "13933333333", ISUP_NAI_NATIONAL);
 	num(&m, ISUP_PAR_GENERIC_NUM, "13912345678", ISUP_NAI_NATIONAL);
 	rx_msg(opc, &m, NULL);
+}
+
+/* INR asking for the calling party number; the answer INF carries the real number */
+static void inr_inf(uint32_t inr_from, uint16_t inr_cic, uint32_t inf_from, uint16_t inf_cic, const char *calling)
+{
+	struct isup_msg m;
+
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_MSGT_INR, inr_cic);
+	isup_msg_set(&m, ISUP_PAR_INR_IND, (const uint8_t *)"\x01\x00", 2);
+	rx_msg(inr_from, &m, NULL);
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_MSGT_INF, inf_cic);
+	isup_msg_set(&m, ISUP_PAR_INF_IND, (const uint8_t *)"\x03\x00", 2);
+	num(&m, ISUP_PAR_CALLING, calling, ISUP_NAI_NATIONAL);
+	num(&m, ISUP_PAR_GENERIC_NUM, calling, ISUP_NAI_NATIONAL);
+	rx_msg(inf_from, &m, NULL);
 }
 
 static void anm(uint32_t opc, uint16_t cic, const char *connected)
@@ -348,8 +374,8 @@ static void setup_relay(void)
 	isup_relay_set_reject_cause(r, NP700_REJ_NO_BINDING, 55);
 	isup_cgroup_set_reject_cause(isup_cgroup_find(r, "msc-b"), NP700_REJ_NO_BINDING, 57);
 	isup_cgroup_set_reject_cause(isup_cgroup_find(r, "msc-b"), NP700_REJ_CALLER_NOT_ALLOWED, 57);
-	printf("circuit groups msc-a (PC %u, CIC 1-31), msc-b (PC %u, CIC 1-31), msc-c (PC %u, CIC 2-4)\n", PC_A, PC_B,
-	       PC_C);
+	printf("circuit groups msc-a (PC %s, CIC 1-31), msc-b (PC %s, CIC 1-31), msc-c (PC %s, CIC 2-4)\n", pcs(PC_A),
+	       pcs(PC_B), pcs(PC_C));
 }
 
 /* --- scenarios --- */
@@ -358,13 +384,15 @@ static void test_axb_a_to_b(void)
 {
 	uint16_t out;
 
-	printf("\n== AXB: A calls X, reaches B; ACM, CPG, ANM with connected number; A releases\n");
+	printf("\n== AXB: A calls X, reaches B; ACM, CPG, INR/INF, ANM with connected number; A releases\n");
 	iam_full(PC_A, 5, X1, false, "13800138000", true);
 	out = last_cic;
 	acm(PC_B, out);
 	cpg_redir(PC_B, out);
+	inr_inf(PC_B, out, PC_A, 5, "13800138000");
 	anm(PC_B, out, "13912345678");
-	rx_unknown(PC_B, out);
+	rx_unknown(PC_B, out, 0x00);
+	rx_unknown(PC_A, 5, 0x0d);
 	show();
 	advance(30);
 	rel(PC_A, 5, 16, NULL);
@@ -465,9 +493,14 @@ static void test_supervision(void)
 	simple(PC_B, out, ISUP_MSGT_RLC);
 	show();
 
-	printf("\n== BLO / UBL; a blocked circuit is not seized\n");
+	printf("\n== BLO / UBL; a blocked circuit is not seized; CQM reports the states\n");
 	simple(PC_B, 15, ISUP_MSGT_BLO);
+	iam(PC_A, 15, X1, "13800138000");
 	show();
+	range_msg(PC_B, ISUP_MSGT_CQM, 14, 3, false, 0, -1);
+	range_msg(PC_B, ISUP_MSGT_CQM, 30, 3, false, 0, -1);
+	rel(PC_A, 15, 16, NULL);
+	simple(PC_B, sent_cic(PC_B, ISUP_MSGT_REL), ISUP_MSGT_RLC);
 	simple(PC_B, 15, ISUP_MSGT_UBL);
 
 	printf("\n== CGB (hardware failure) releases a call on the group; CGU\n");
@@ -496,7 +529,7 @@ static void test_dual_seizure(void)
 {
 	uint16_t out, other;
 
-	printf("\n== dual seizure on a circuit np700 controls (PC 100 > MSC-B's 50, even CIC): far IAM ignored\n");
+	printf("\n== dual seizure on a circuit np700 controls (1.1.1 > MSC-B's 1.0.1, even CIC): far IAM ignored\n");
 	iam(PC_A, 16, X1, "13800138000");
 	out = last_cic;
 	printf(" (np700 seized CIC %u towards MSC-B: %s)\n", out, out % 2 ? "odd" : "even");
@@ -505,7 +538,7 @@ static void test_dual_seizure(void)
 	rel(PC_A, 16, 16, NULL);
 	simple(PC_B, out, ISUP_MSGT_RLC);
 
-	printf("\n== dual seizure lost (MSC-C's PC 300 is higher, even CIC): np700 re-attempts on another circuit\n");
+	printf("\n== dual seizure lost (MSC-C's 1.2.0 is higher, even CIC): np700 re-attempts on another circuit\n");
 	simple(PC_C, 3, ISUP_MSGT_BLO);	/* leaves the even CICs 2 and 4, both controlled by MSC-C */
 	iam(PC_B, 17, X2, "13912345678");
 	out = last_cic;

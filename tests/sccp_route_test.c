@@ -10,10 +10,12 @@
 #include <osmocom/core/msgb.h>
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
 #include <np700/logging.h>
 #include <np700/sccp.h>
+#include "../src/sccp_segment.h"
 
 #define OWN_PC	50
 
@@ -110,7 +112,10 @@ static int tx_cb(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint
 	const char *err;
 	char cd[160], cg[160];
 
-	printf("  TX opc %u dpc %u sls %u: %s\n", opc, dpc, sls, osmo_hexdump_nospc(data, len));
+	if (len > 100)
+		printf("  TX opc %u dpc %u sls %u: %zu octets\n", opc, dpc, sls, len);
+	else
+		printf("  TX opc %u dpc %u sls %u: %s\n", opc, dpc, sls, osmo_hexdump_nospc(data, len));
 	if (sccp_msg_parse(&m, data, len, sccp_relay_variant(r), &err) < 0) {
 		printf("  ERROR: sent message does not parse: %s\n", err);
 	} else {
@@ -119,6 +124,11 @@ static int tx_cb(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint
 			printf(" cause '%s'", get_value_string(sccp_return_cause_names, m.cause));
 		if (m.type == SCCP_MSGT_XUDT || m.type == SCCP_MSGT_XUDTS)
 			printf(" hop %u", m.hop_counter);
+		if (m.type == SCCP_MSGT_XUDT && m.seg_present)
+			printf(" class %u", m.proto_class & 0x0f);
+		if (m.seg_present)
+			printf(" segment first %d remaining %u ref 0x%06x data %u", m.seg.first, m.seg.remaining,
+			       m.seg.local_ref, m.data_len);
 		printf(" called %s calling %s\n", sccp_addr_name_buf(cd, sizeof(cd), &m.called, sccp_relay_variant(r)),
 		       sccp_addr_name_buf(cg, sizeof(cg), &m.calling, sccp_relay_variant(r)));
 	}
@@ -127,15 +137,33 @@ static int tx_cb(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint
 
 static bool reply_in_cb;
 
+static unsigned int checksum(const uint8_t *d, size_t len)
+{
+	unsigned int sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sum = sum * 31 + d[i];
+	return sum;
+}
+
 static int local_cb(struct sccp_relay *r, const struct sccp_ind *ind, void *priv)
 {
 	static const uint8_t end[] = { 0x64, 0x06, 0x49, 0x04, 0x01, 0x02, 0x03, 0x04 };
 	char cd[160];
 
-	printf("  LOCAL ssn %u opc %u dpc %u %s called %s data %s -> %d\n", ind->ssn, ind->opc, ind->dpc,
-	       get_value_string(sccp_msg_type_names, ind->msg->type),
-	       sccp_addr_name_buf(cd, sizeof(cd), &ind->msg->called, sccp_relay_variant(r)),
-	       osmo_hexdump_nospc(ind->data, ind->data_len), local_answer);
+	if (ind->data_len > 64) {
+		unsigned int sum = checksum(ind->data, ind->data_len);
+		printf("  LOCAL ssn %u opc %u dpc %u %s called %s data %zu octets, checksum %08x -> %d\n", ind->ssn,
+		       ind->opc, ind->dpc, get_value_string(sccp_msg_type_names, ind->msg->type),
+		       sccp_addr_name_buf(cd, sizeof(cd), &ind->msg->called, sccp_relay_variant(r)), ind->data_len,
+		       sum, local_answer);
+	} else {
+		printf("  LOCAL ssn %u opc %u dpc %u %s called %s data %s -> %d\n", ind->ssn, ind->opc, ind->dpc,
+		       get_value_string(sccp_msg_type_names, ind->msg->type),
+		       sccp_addr_name_buf(cd, sizeof(cd), &ind->msg->called, sccp_relay_variant(r)),
+		       osmo_hexdump_nospc(ind->data, ind->data_len), local_answer);
+	}
 	if (reply_in_cb)
 		printf("  reply -> %d\n", sccp_relay_reply(r, ind, NULL, end, sizeof(end)));
 	return local_answer;
@@ -174,6 +202,76 @@ static void mk(struct sccp_msg *m, const char *cd_digits, uint8_t cd_ssn, const 
 	sccp_addr_set_gt(&cd, 0, 4, cd_digits, cd_ssn);
 	sccp_addr_set_gt(&cg, 0, 4, cg_digits, 8);
 	sccp_msg_init_unitdata(m, &cd, &cg, tcap, sizeof(tcap), ret);
+}
+
+/* Collects the segments sccp_segment() makes, encoded. */
+struct seg_store {
+	unsigned int n;
+	uint8_t buf[16][300];
+	int len[16];
+};
+
+static int seg_store(const struct sccp_msg *seg, void *priv)
+{
+	struct seg_store *st = priv;
+
+	st->len[st->n] = sccp_msg_encode_buf(st->buf[st->n], sizeof(st->buf[0]), seg, SCCP_VAR_ITU);
+	st->n++;
+	return 0;
+}
+
+static void seg_rx(struct sccp_relay *r, struct seg_store *st, unsigned int i)
+{
+	if (st->len[i] < 0) {
+		printf("  segment %u: ERROR encode %d\n", i, st->len[i]);
+		return;
+	}
+	printf("  segment %u -> %d\n", i, sccp_relay_rx(r, 1000, OWN_PC, 7, st->buf[i], st->len[i]));
+}
+
+static void t_segments(struct sccp_relay *r)
+{
+	static uint8_t big[600];
+	struct seg_store st = {};
+	struct sccp_msg m;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = i * 7 + 3;
+
+	printf("-- MAP sends 600 octets: XUDT segments\n");
+	mk(&m, "8613812345678", 7, "8613900099", true);
+	printf("  send -> %d\n", sccp_relay_send_data(r, &m, big, sizeof(big), 5));
+	printf("-- 240 octets: one UDT of 271 octets; 250 octets: two segments\n");
+	printf("  send 240 -> %d\n", sccp_relay_send_data(r, &m, big, 240, 5));
+	printf("  send 250 -> %d\n", sccp_relay_send_data(r, &m, big, 250, 5));
+	printf("  send 5000 -> %d\n", sccp_relay_send_data(r, &m, big, 5000, 5));
+
+	printf("-- 600 octets in segments for the local GT: reassembled (checksum %08x)\n",
+	       checksum(big, sizeof(big)));
+	mk(&m, "8613900099", 6, "8613800138000", true);
+	rc = sccp_segment(&m, big, sizeof(big), 0x123456, SCCP_VAR_ITU, seg_store, &st);
+	printf("  %d segments of %d octets at most\n", rc, sccp_segment_size(&m, SCCP_VAR_ITU));
+	for (i = 0; i < st.n; i++)
+		seg_rx(r, &st, i);
+
+	printf("-- the second segment missing: segmentation failure\n");
+	seg_rx(r, &st, 0);
+	seg_rx(r, &st, 2);
+	printf("-- a later segment alone: segmentation failure\n");
+	seg_rx(r, &st, 1);
+
+	printf("-- only the first segment: T(reass) expires\n");
+	osmo_gettimeofday_override = true;
+	osmo_gettimeofday_override_time = (struct timeval){ .tv_sec = 1000 };
+	seg_rx(r, &st, 0);
+	osmo_gettimeofday_override_time.tv_sec += SCCP_REASS_TIMEOUT_S + 1;
+	osmo_timers_prepare();
+	osmo_timers_update();
+	printf("  then the rest: ");
+	seg_rx(r, &st, 1);
+	osmo_gettimeofday_override = false;
 }
 
 static void t_relay(void)
@@ -299,6 +397,8 @@ static void t_relay(void)
 	printf("  send -> %d\n", sccp_relay_send(r, &m, 3));
 	mk(&m, "4412345678", 7, "8613900099", true);
 	printf("  send without route -> %d\n", sccp_relay_send(r, &m, 3));
+
+	t_segments(r);
 
 	sccp_relay_set_variant(r, SCCP_VAR_CHINA);
 	mk(&m, "8613812345678", 7, "8613900099", true);

@@ -66,7 +66,7 @@ struct isup_leg {
 	bool busy;			/*!< the circuit is held by this call */
 	bool rel_sent;			/*!< REL sent, awaiting RLC (T1/T5 running) */
 	struct osmo_timer_list t1, t5;
-	uint8_t rel[ISUP_MSG_MAX];	/*!< the REL as sent, repeated at T1 */
+	uint8_t *rel;			/*!< the REL as sent, repeated at T1 (talloc'd by the call when sent) */
 	size_t rel_len;
 };
 
@@ -82,14 +82,15 @@ struct isup_call {
 	uint8_t called_nai;
 	char caller[NP700_NUM_MAXLEN + 1];	/*!< caller's canonical E.164 number ("" if unknown) */
 	struct np700_decision d;
-	uint8_t iam[ISUP_MSG_MAX];	/*!< the received IAM (overlap: completed later) */
 	size_t iam_len;
-	uint8_t out_iam[ISUP_MSG_MAX];	/*!< the IAM as sent, for a re-attempt after dual seizure */
 	size_t out_iam_len;
 	bool backward_seen;		/*!< any backward message on the outgoing leg (ends dual-seizure window) */
 	bool collecting;		/*!< overlap: counted once, waiting for SAMs */
 	struct osmo_timer_list t_maxdur;
 	struct cdr_record cdr;
+	/* large buffers last: a new call zeroes only what comes before them */
+	uint8_t iam[ISUP_MSG_MAX];	/*!< the received IAM (overlap: completed later) */
+	uint8_t out_iam[ISUP_MSG_MAX];	/*!< the IAM as sent, for a re-attempt after dual seizure */
 };
 
 enum isup_call_fsm_state {
@@ -157,7 +158,7 @@ struct isup_relay {
 /* isup_relay.c */
 void isup_ctr_inc(struct isup_relay *r, unsigned int idx);
 /*! Encode \a m and send it to \a dpc; counts tx per message type. \returns 0 or negative. */
-int isup_relay_send(struct isup_relay *r, uint32_t opc_hint, uint32_t dpc, struct isup_msg *m);
+int isup_relay_send(struct isup_relay *r, uint32_t dpc, struct isup_msg *m);
 /*! Send raw bytes (already encoded) with their message type at data[2]. */
 int isup_relay_send_raw(struct isup_relay *r, uint32_t dpc, const uint8_t *data, size_t len);
 /*! Send a message with only a type (RLC without cause, BLA, UBA, UCIC, RSC, ...) on \a cic. */

@@ -86,11 +86,14 @@ uint8_t isup_relay_get_reject_cause(struct isup_relay *r, enum np700_reject reas
 void isup_relay_set_max_duration_cause(struct isup_relay *r, uint8_t cause);
 void isup_relay_set_variant(struct isup_relay *r, enum isup_variant v);
 
-/*! Timers (osmo_tdef, seconds): T1 T5 T7 T9 T16 T35; the VTY's `timer` commands edit them. */
+/*! Timers (osmo_tdef, seconds): T1 T5 T7 T9 T35; the VTY's `timer` commands edit them. */
 struct osmo_tdef *isup_relay_tdefs(struct isup_relay *r);
 
 /*! Install the "isup" and "circuit-group" VTY nodes and the show commands, operating on \a r. */
 void isup_vty_init(struct isup_relay *r);
+/*! Point code as the VTY writes it: 3.8.3 (itu) or 8.8.8 (china); static buffer. */
+const char *isup_pc_str(enum isup_variant v, uint32_t pc);
+
 /*! One line of output, without newline. */
 typedef void (*isup_print_cb)(void *priv, const char *line);
 /*! Describe every call / every busy or blocked circuit, one line each (VTY "show calls",

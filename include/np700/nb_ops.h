@@ -29,6 +29,10 @@ struct nb_ops_ctx {
 	const struct np700_numplan *plan;
 	const struct nb_client_cfg *client;
 	time_t now;
+	/*! Set in the store's writer thread (store_writer.h): nb_op_prepare() reads through this
+	 *  write txn instead of the main thread's read txn, and nothing is logged (the server logs
+	 *  the answers on the main thread). */
+	struct np700_store_txn *txn;
 };
 
 /*! Map a store errno to a cause. */
@@ -37,8 +41,8 @@ uint8_t nb_cause_from_errno(int rc);
 /*! Take a decoded request (or the decoder's cause/field for a broken one) into \a op.
  *  \a decode_cause 0 means \a m decoded fine. */
 void nb_op_init(struct nb_op *op, const struct nb_msg *m, int decode_cause, uint8_t field);
-/*! Authorise and check the request; for update/delete read the binding as committed (must not
- *  be called while a write transaction is open). Sets op->done with an error answer on refusal. */
+/*! Authorise and check the request; for update/delete read the binding as committed, or, with
+ *  ctx->txn, as that write txn sees it (so a batch sees its own earlier writes). Sets op->done with an error answer on refusal. */
 void nb_op_prepare(const struct nb_ops_ctx *ctx, struct nb_op *op);
 /*! Run a prepared write inside \a txn; sets op->ans (result or error) and op->done. */
 void nb_op_write(const struct nb_ops_ctx *ctx, struct np700_store_txn *txn, struct nb_op *op);

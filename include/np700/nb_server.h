@@ -1,7 +1,9 @@
 /*! \file nb_server.h
  *  The provisioning server (DESIGN §7): IPA over TCP, clients identified by their IPA CCM unit
  *  name, authorised by source address and customer; requests executed against the store in
- *  batches, one LMDB transaction per batch, answers only after the commit. */
+ *  batches, one LMDB transaction per batch, answers only after the commit. The batches are
+ *  committed by the store's writer thread (store_writer.h), so the event loop goes on with the
+ *  signalling (and with decoding the next batch) while a batch commits. */
 #pragma once
 
 #include <stdint.h>
@@ -13,6 +15,7 @@
 struct np700;
 struct np700_store;
 struct np700_numplan;
+struct np700_store_writer;
 struct rate_ctr_group;
 struct ipa_server_link;
 struct vty;
@@ -77,6 +80,11 @@ struct nb_server {
 	struct np700_store *store;	/*!< NULL while stopped */
 	const struct np700_numplan *plan;
 	struct rate_ctr_group *ctrs;
+	/* the store's writer thread commits the batches (store_writer.h); the jobs that carry them
+	 * are recycled (struct nb_job, nb_server.c) */
+	struct np700_store_writer *writer;
+	struct llist_head free_jobs;
+	unsigned int jobs_alloc;	/*!< jobs allocated: free, queued, committing or being answered */
 };
 
 /*! Allocate the server with defaults (127.0.0.1:4292), not listening yet. */

@@ -170,7 +170,8 @@ int sccp_msg_parse(struct sccp_msg *m, const uint8_t *buf, size_t len, enum sccp
 int sccp_msg_encode_buf(uint8_t *buf, size_t size, const struct sccp_msg *m, enum sccp_variant v);
 /*! Encode m at the tail of msg. Returns the length or a negative errno; msg stays the caller's. */
 int sccp_msg_encode(struct msgb *msg, const struct sccp_msg *m, enum sccp_variant v);
-/*! Set up a UDT (data fits) or XUDT with the two addresses and data; return option as asked. */
+/*! Set up a UDT (protocol class 0) with the two addresses and data, return option as asked; for an
+ *  XUDT set type and hop_counter afterwards. data is referenced, not copied. */
 void sccp_msg_init_unitdata(struct sccp_msg *m, const struct sccp_addr *called, const struct sccp_addr *calling,
 			    const uint8_t *data, uint8_t data_len, bool return_on_error);
 /*! Set up the UDTS/XUDTS that answers orig with cause: addresses swapped, user data copied by
@@ -221,8 +222,10 @@ struct sccp_ind {
 	uint32_t dpc;
 	uint8_t sls;
 	uint8_t ssn;			/*!< the local subsystem it is for */
-	const struct sccp_msg *msg;	/*!< parsed message, addresses as received */
-	const uint8_t *data;		/*!< user data (TCAP) */
+	const struct sccp_msg *msg;	/*!< parsed message, addresses as received; for a message
+					 *   reassembled from XUDT segments the first segment, without
+					 *   data: use data/data_len below */
+	const uint8_t *data;		/*!< user data (TCAP), whole also when it came in segments */
 	size_t data_len;
 };
 
@@ -253,6 +256,11 @@ enum sccp_relay_ctr {
 	SCCP_CTR_ROUTE_FAIL,		/*!< no translation / unequipped / hop counter / local failure */
 	SCCP_CTR_SVC_DROPPED,		/*!< routing failed, no return requested (or a service message) */
 	SCCP_CTR_RX_SVC_LOCAL,		/*!< UDTS/XUDTS for a local subsystem */
+	SCCP_CTR_SEG_RX,		/*!< XUDT segments for a local subsystem */
+	SCCP_CTR_REASS_DONE,		/*!< segmented messages reassembled and delivered */
+	SCCP_CTR_REASS_FAIL,		/*!< segments out of sequence / without first / too many */
+	SCCP_CTR_REASS_TIMEOUT,		/*!< reassemblies given up on T(reass) */
+	SCCP_CTR_SEG_TX,		/*!< segments sent for long messages of local users */
 	_SCCP_CTR_NUM
 };
 
@@ -292,12 +300,18 @@ int sccp_relay_mtp_rx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const
  *  Returns 0, -EHOSTUNREACH when no route was found, or another negative errno. */
 int sccp_relay_send(struct sccp_relay *r, const struct sccp_msg *m, uint8_t sls);
 
-/*! Answer a message delivered by the local callback (e.g. a TCAP End or Continue): a UDT whose
- *  called address is the request's calling address and whose calling address is \a calling (or,
- *  if NULL, the request's called address), routed by the GT table and, without a route there,
- *  sent back to the request's OPC. Callable from within the callback. data stays the caller's.
- *  Returns 0, -EMSGSIZE (more than 255 octets: needs segmentation, not supported), or a negative
- *  errno. */
+/*! Send data of a local user (e.g. a forwarded MT-ForwardSM) with tmpl's addresses, return option
+ *  and type (tmpl->data is ignored), routed like sccp_relay_send(). Data that does not fit one UDT
+ *  of 272 octets goes in XUDT segments (class 1, one SLS), up to 16 of them. data stays the
+ *  caller's. Returns 0, -EHOSTUNREACH, -EMSGSIZE (too long even for 16 segments) or another
+ *  negative errno. */
+int sccp_relay_send_data(struct sccp_relay *r, const struct sccp_msg *tmpl, const uint8_t *data, size_t len,
+			 uint8_t sls);
+/*! Answer a message delivered by the local callback (e.g. a TCAP End or Continue): a UDT (XUDT
+ *  segments if long, as sccp_relay_send_data()) whose called address is the request's calling
+ *  address and whose calling address is \a calling (or, if NULL, the request's called address),
+ *  routed by the GT table and, without a route there, sent back to the request's OPC. Callable from
+ *  within the callback. data stays the caller's. Returns 0 or a negative errno. */
 int sccp_relay_reply(struct sccp_relay *r, const struct sccp_ind *ind, const struct sccp_addr *calling,
 		     const uint8_t *data, size_t len);
 

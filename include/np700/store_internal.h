@@ -73,7 +73,13 @@ struct np700_store {
 	struct rate_ctr_group *decide_ctrs;	/*!< decision.c: one counter per reason */
 	struct rate_ctr_group *ctrs;		/*!< enum store_ctr */
 	char err[160];
+	char werr[160];		/*!< the error text of the writer thread (store_writer.c) */
 };
+
+/*! True in the store's writer thread (store_writer.c). There the store does not log (libosmocore
+ *  logging is not thread-safe), leaves the main thread's read txn and fraud state alone and
+ *  keeps its error text in werr; the main thread logs and forgets when the results come back. */
+extern __thread bool store_in_writer;
 
 enum store_ctr {
 	STORE_CTR_CREATE,
