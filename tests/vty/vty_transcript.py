@@ -10,77 +10,14 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-PROMPT_RE = re.compile(rb'(?:^|\r\n|\n)([\w.-]+(?:\([\w.\-]+\))?[>#] )$')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from osmo_vty import Vty  # noqa: E402
+
 CMD_RE = re.compile(r'^([\w.-]+(?:\([\w.\-]+\))?[>#] )(.*)$')
-
-
-class Vty:
-    def __init__(self, host, port, timeout=10):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock = socket.create_connection((host, port), timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.sock.settimeout(timeout)
-        self.buf = b''
-        self.read_to_prompt()
-        time.sleep(0.2)
-
-    def _strip_telnet(self, data):
-        out = bytearray()
-        i = 0
-        while i < len(data):
-            if data[i] == 0xff and i + 1 < len(data):
-                if data[i + 1] in (0xfb, 0xfc, 0xfd, 0xfe) and i + 2 < len(data):
-                    i += 3
-                    continue
-                i += 2
-                continue
-            out.append(data[i])
-            i += 1
-        return bytes(out)
-
-    def read_to_prompt(self, echo=None):
-        while True:
-            m = PROMPT_RE.search(self.buf)
-            # the answer to a command begins with its echo: anything before it is stale
-            if m and echo is not None:
-                pos = self.buf.find(echo.encode())
-                if pos < 0 or pos > m.start(1):
-                    m = None
-                else:
-                    self.buf = self.buf[pos:]
-                    m = PROMPT_RE.search(self.buf)
-            if m:
-                text = self.buf[:m.start(1)]
-                prompt = m.group(1)
-                self.buf = b''
-                return text.decode(errors='replace'), prompt.decode()
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError('VTY closed the connection')
-            self.buf += self._strip_telnet(chunk)
-
-    def cmd(self, line):
-        self.sock.sendall(line.encode() + b'\n')
-        text, prompt = self.read_to_prompt(echo=line)
-        lines = text.replace('\r', '').split('\n')
-        # the VTY echoes the command line first
-        if lines and lines[0].strip() == line.strip():
-            lines = lines[1:]
-        while lines and lines[-1] == '':
-            lines.pop()
-        return lines, prompt
 
 
 def parse_transcript(path):
@@ -140,7 +77,8 @@ def main():
     try:
         vty = Vty('127.0.0.1', args.port)
         for prompt, cmd, exp in parse_transcript(args.transcript):
-            actual, newprompt = vty.cmd(cmd)
+            out = vty.cmd(cmd)
+            actual = out.split('\n') if out else []
             if not match(exp, actual):
                 failures += 1
                 print('MISMATCH at %s%s' % (prompt, cmd))

@@ -12,7 +12,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vty_transcript import Vty, scratch_config  # noqa: E402
+from osmo_vty import Vty  # noqa: E402
+from vty_transcript import scratch_config  # noqa: E402
 
 
 def run(np700, cfg, workdir, commands):
@@ -21,10 +22,10 @@ def run(np700, cfg, workdir, commands):
     try:
         vty = Vty('127.0.0.1', 4290)
         for c in commands:
-            out, _ = vty.cmd(c)
+            out = vty.cmd(c).split('\n')
             if any(l.startswith('%') for l in out):
                 raise RuntimeError('command %r failed: %s' % (c, out))
-        out, _ = vty.cmd('show running-config')
+        out = vty.cmd('show running-config').split('\n')
         return [l for l in out if not l.startswith('Current configuration')]
     finally:
         proc.terminate()
