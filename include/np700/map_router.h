@@ -77,6 +77,8 @@ struct map_router;
 /*! Allocate the router (talloc child of \a g), register as local user of \a sccp for SSN 6
  *  and 8, with defaults for everything in its configuration. */
 struct map_router *map_router_alloc(struct np700 *g, struct sccp_relay *sccp);
+/*! Become the SCCP relay's local user for SSN 6 and 8 (daemon start; tests). */
+void map_router_start(struct map_router *mr);
 void map_router_free(struct map_router *mr);
 struct map_router_cfg *map_router_cfg(struct map_router *mr);
 struct rate_ctr_group *map_router_ctrs(struct map_router *mr);

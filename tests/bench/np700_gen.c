@@ -23,8 +23,8 @@
 #include <np700/store.h>
 #include <np700/store_internal.h>
 
-#define BLOCK		10000ULL	/* numbers in an 11-digit block */
-#define BLOCK_BASE	70020000000ULL	/* first block used */
+#define BLOCK		((uint64_t)10000)	/* numbers in an 11-digit block */
+#define BLOCK_BASE	((uint64_t)70020000000)	/* first block used */
 #define PAIRS_PER_X	100		/* AXB bindings per shared X on average */
 
 static time_t t0;
@@ -51,7 +51,10 @@ static uint64_t blocks(uint64_t total)
 static uint32_t number_of(uint64_t idx, char *x)
 {
 	uint64_t blk = idx / BLOCK;
-	sprintf(x, "%011" PRIu64 "%04" PRIu64, BLOCK_BASE + blk, idx % BLOCK);
+	char tmp[48];
+
+	snprintf(tmp, sizeof(tmp), "%011" PRIu64 "%04u", BLOCK_BASE + blk, (unsigned int)(idx % BLOCK));
+	osmo_strlcpy(x, tmp, NP700_NUM_MAXLEN + 1);
 	return (blk % 2) ? 2 : 1;
 }
 
@@ -72,7 +75,8 @@ static void make_binding(uint64_t i, uint64_t total, struct np700_binding *b)
 	b->services = NP700_SVC_VOICE | NP700_SVC_SMS;
 	b->direction = NP700_DIR_BOTH;
 	sprintf(b->a, "8613%09" PRIu64, i % 1000000000);
-	sprintf(b->b, "8615%09" PRIu64, mix(i) % 1000000000);
+	/* a bijection of i below 1e9: every B differs, so (X, B) pairs never collide */
+	sprintf(b->b, "8615%09" PRIu64, (i * 987654321) % 1000000000);
 	snprintf(b->order_id, sizeof(b->order_id), "o%" PRIu64, i);
 	if (k < 6) {
 		b->mode = NP700_MODE_AXB;
@@ -130,8 +134,8 @@ static int cmd_fill(const char *dir, uint64_t n, uint64_t total, uint64_t per_tx
 	}
 	for (k = 0; k < nb; k++) {
 		struct np700_pool p = { .customer_id = (k % 2) ? 2 : 1 };
-		sprintf(p.first, "%011" PRIu64 "0000", BLOCK_BASE + k);
-		sprintf(p.last, "%011" PRIu64 "9999", BLOCK_BASE + k);
+		snprintf(p.first, sizeof(p.first), "%011" PRIu64 "0000", (BLOCK_BASE + k) % 100000000000);
+		snprintf(p.last, sizeof(p.last), "%011" PRIu64 "9999", (BLOCK_BASE + k) % 100000000000);
 		rc = np700_store_pool_add(st, &p);
 		if (rc && rc != -EEXIST) {
 			fprintf(stderr, "pool %s: %s\n", p.first, np700_store_last_error(st));

@@ -1,0 +1,110 @@
+#!/bin/bash
+# ISUP relay end to end, run INSIDE User-Mode Linux by tests/uml/uml_run.sh (issue 3 item 8):
+# rejections (caller not a party of X's binding, X without binding, expired binding) with the
+# configured cause and the REL/RLC exchange; malformed IAMs answered per Q.764 and never
+# forwarded; overlap dialling (IAM with part of a 700 number, then SAMs) and its T35 time-out;
+# the call records of all of it.
+set -u
+. "$NP700_SRC/tests/uml/lib.sh"
+. "$NP700_SRC/tests/uml/isup_lib.sh"
+
+X_AXB=700123456780001
+X_EXP=700123456780005
+X_NONE=700123456789999
+
+stp_start
+isup_config >"$SCRATCH/np700.cfg"
+np700_start "$SCRATCH/np700.cfg"
+
+log "provisioning with np700-ctl: an AXB binding, and one that expires in 2 s"
+check "AXB binding" test -n "$(ctl_id create --customer 1 --mode AXB --x $X_AXB --a 86$A_NUM --b 86$B_NUM --expires +1h)"
+check "short-lived binding" test -n "$(ctl_id create --customer 1 --mode AXB --x $X_EXP --a 86$A_NUM --b 86$B_NUM --expires +2 --order e2e-exp)"
+exp_at=$(($(date +%s) + 2))
+
+sw_start swa 'IAM ACM ANM'
+sw_start swb 'IAM ACM ANM'
+sw_start swc 'IAM ACM ANM'
+sw_mark swa swb swc
+
+# rejected NAME CIC CALLED CALLING CAUSE DESC: NAME's IAM is released by np700 with CAUSE
+rejected() {
+	local rel
+	sw_mark "$1"
+	sw "$1" "iam np700 $2 $3 $4"
+	rel=$(sw_wait "$1" REL "$2")
+	echo "  at $1: $(dec "$rel")"
+	expect_eq "$6: REL with cause $5" "$(dec "$rel" cause)" "$5"
+	# the switch's automatic RLC must free np700's circuit
+	check "  the RLC freed the call" wait_for 3 calls_idle
+}
+
+log "C is not a party of X's AXB binding"
+rejected swc 1 $X_AXB $C_NUM 55 "caller not allowed"
+log "X has no binding at all"
+rejected swa 1 $X_NONE $A_NUM 1 "no binding"
+log "the binding has expired"
+while [ "$(date +%s)" -le "$exp_at" ]; do sleep 0.2; done
+rejected swa 2 $X_EXP $A_NUM 22 "expired binding"
+
+log "malformed IAMs: answered per Q.764 (REL or CFN), never forwarded"
+good=$(python3 "$ISUP_DEC" -e iam $X_AXB $A_NUM)
+# octet 6 (after the type and 5 octets of fixed part... counted from the type) is the pointer to
+# the Called Party Number: point it far beyond the end
+bad_ptr=${good:0:12}7f${good:14}
+# the Called Party Number's length octet says 30 octets, the message has far fewer
+bad_len=${good:0:16}1e${good:18}
+# the optional part lacks its end-of-optional-parameters octet
+bad_end=${good%00}
+n=0
+for bad in "$bad_ptr" "$bad_len" "$bad_end"; do
+	n=$((n + 1))
+	sw_mark swa swb
+	sw swa "isup np700 $((10 + n)) $bad"
+	wait_for 3 _sw_has swa '(REL|CFN)' $((10 + n))
+	ans=$(_sw_rx swa '(REL|CFN)' $((10 + n)) | head -1)
+	echo "  sent $bad; at swa: $(dec "$ans")"
+	check "malformed IAM $n answered with REL or CFN" test -n "$ans"
+	check "  with a cause" test -n "$(dec "$ans" cause)"
+	check "  nothing reached B" sw_none swb IAM 300
+	check "  np700 has no call left" wait_for 3 calls_idle
+done
+malformed=$(np700_vty "show rate-counters" | awk '/ISUP relay/ { g = 1 } g && $1 == "rx:malformed:" { print $2; exit }')
+expect_eq "np700 counted the malformed messages (isup rx:malformed)" "$malformed" 3
+
+log "overlap dialling: IAM with 10 digits of X, then SAMs with 3 and 2"
+sw_mark swa swb
+sw swa "iam np700 20 ${X_AXB:0:10} $A_NUM"
+check "nothing goes to B before the number is complete" sw_none swb IAM 300
+sw swa "isup np700 20 $(python3 "$ISUP_DEC" -e sam "${X_AXB:10:3}")"
+check "nor after the first SAM" sw_none swb IAM 300
+sw swa "isup np700 20 $(python3 "$ISUP_DEC" -e sam "${X_AXB:13}")"
+iam=$(sw_wait swb IAM)
+echo "  at swb: $(dec "$iam")"
+expect_eq "B sees called = B" "$(dec "$iam" called)" 3:$B_NUM
+expect_eq "B sees calling = X" "$(dec "$iam" calling)" 3:$X_AXB
+check "B received no SAM (np700 sends the complete number)" sw_none swb SAM 100
+check "A receives the ACM" sw_got swa ACM 20
+check "and the ANM" sw_got swa ANM 20
+sw swa "isup np700 20 REL"
+check "A's REL answered with RLC" sw_got swa RLC 20
+check "REL reached B" sw_got swb REL "$(field "$iam" cic)"
+check "np700 has no call left" wait_for 3 calls_idle
+
+log "overlap time-out: 6 digits and no SAM (T35 = 3 s in this configuration)"
+sw_mark swa swb
+sw swa "iam np700 21 ${X_AXB:0:6} $A_NUM"
+rel=$(sw_wait swa REL 21 6)
+echo "  at swa: $(dec "$rel")"
+check "np700 releases the incomplete call" test -n "$rel"
+check "nothing reached B" sw_none swb IAM 100
+check "np700 has no call left" wait_for 3 calls_idle
+
+log "counters and call records"
+np700_vty "show rate-counters" | grep -E 'reject:|call:overlap|call:timeout|rx:malformed' | sed 's/^/  /'
+wait_for 3 test "$(cdr_lines | wc -l)" -ge 6
+cdr_lines | sed 's/^/  /'
+check "record: caller not allowed" grep -qE ",$X_AXB,86$C_NUM,.*,rejected,caller-not-allowed,55,np700," <<<"$(cdr_lines)"
+check "record: no binding" grep -qE ",$X_NONE,86$A_NUM,.*,rejected,[^,]*,1,np700," <<<"$(cdr_lines)"
+check "record: expired" grep -qE ",$X_EXP,86$A_NUM,.*,e2e-exp,rejected,expired,22,np700," <<<"$(cdr_lines)"
+check "record: the overlap call, answered" grep -qE ",$X_AXB,86$A_NUM,86$B_NUM,.*,answered," <<<"$(cdr_lines)"
+finish
