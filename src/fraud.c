@@ -333,7 +333,7 @@ int np700_fraud_flush(struct np700_store *st, time_t now)
 	MDB_txn *t;
 	int rc = 0, bkt;
 
-	if (st->bulk)
+	if (st->bulk || store_writer_busy(st))
 		return 0;	/* one writer: try again next time */
 	if (!llist_empty(&fr->dirty) || fr->blocks_pending) {
 		rc = store_wop_begin(st, NULL, &t);

@@ -23,6 +23,7 @@ static const uint8_t number_params[] = {
 	ISUP_PAR_GENERIC_NUM, ISUP_PAR_GENERIC_DIGITS, ISUP_PAR_CALL_TRANSFER_NUM, ISUP_PAR_CALLED_IN_NUM,
 	ISUP_PAR_CALLED_DIR_NUM, ISUP_PAR_ORIG_CALLED_IN_NUM, ISUP_PAR_HTR_INFO, ISUP_PAR_NETWORK_ROUTING_NUM,
 	ISUP_PAR_CHARGED_PARTY_ID,
+	ISUP_PAR_CONNECTED,	/* last: scrub() removes it forward only */
 };
 
 static uint32_t tdef_s(struct isup_relay *r, int T)
@@ -55,15 +56,13 @@ static int set_number(struct isup_msg *m, uint8_t code, const char *digits, uint
  * connected number := the number shown to the caller. \returns 0 or negative (do not send). */
 static int scrub(struct isup_call *call, struct isup_msg *m, bool forward)
 {
-	unsigned int i;
 	int rc = 0;
 
 	if (!m->def)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(number_params); i++)
-		isup_msg_del(m, number_params[i]);
+	/* the number parameters and, forward, the connected number: one pass over the message */
+	isup_msg_del_many(m, number_params, ARRAY_SIZE(number_params) - (forward ? 0 : 1));
 	if (forward) {
-		isup_msg_del(m, ISUP_PAR_CONNECTED);
 		if (m->type == ISUP_MSGT_IAM || isup_msg_get(m, ISUP_PAR_CALLING)) {
 			if (call->d.show_callee[0])
 				rc = set_number(m, ISUP_PAR_CALLING, call->d.show_callee, ISUP_NAI_NATIONAL);
@@ -220,19 +219,43 @@ static struct isup_call *call_alloc(struct isup_relay *r, struct isup_cgroup *cg
 	struct osmo_fsm_inst *fi;
 	struct isup_call *call;
 
-	char id[12];
+	char id[12], name[sizeof("isup_call()[0x]") + sizeof(id) + 2 * sizeof(void *)];
 	uint32_t n = r->next_call_id + 1;
-	int i = sizeof(id) - 1;
+	uintptr_t addr;
+	int i = sizeof(id) - 1, k;
 
-	/* the call number as the FSM instance's id, without the cost of printf */
+	/* The call number as the FSM instance's id and "isup_call(<id>)[<address>]" as its name
+	 * (what libosmocore makes of it with its default osmo_fsm_log_addr(true)), built here:
+	 * osmo_fsm_inst_alloc() with an id would printf twice and validate the id, a fifth of the
+	 * cost of an IAM (issue 5). A number is always a valid identifier. */
 	id[i] = '\0';
 	do {
 		id[--i] = '0' + n % 10;
 		n /= 10;
 	} while (n);
-	fi = osmo_fsm_inst_alloc(&isup_call_fsm, r, NULL, LOGL_INFO, id + i);
+	fi = osmo_fsm_inst_alloc(&isup_call_fsm, r, NULL, LOGL_INFO, NULL);
 	if (!fi)
 		return NULL;
+	k = sizeof("isup_call(") - 1;
+	memcpy(name, "isup_call(", k);
+	memcpy(name + k, id + i, sizeof(id) - i);
+	k += sizeof(id) - i - 1;
+	memcpy(name + k, ")[0x", 4);
+	k += 4;
+	addr = (uintptr_t)fi;
+	for (n = 2 * sizeof(addr); n > 1 && !(addr >> (4 * (n - 1))); n--)
+		;
+	while (n--)
+		name[k++] = "0123456789abcdef"[(addr >> (4 * n)) & 0xf];
+	name[k++] = ']';
+	name[k] = '\0';
+	talloc_free((char *)fi->name);
+	fi->id = talloc_strdup(fi, id + i);
+	fi->name = talloc_strdup(fi, name);
+	if (!fi->name || !fi->id) {
+		osmo_fsm_inst_free(fi);
+		return NULL;
+	}
 	/* zero all but the large message buffers at the end */
 	call = talloc_size(fi, sizeof(*call));
 	if (!call) {
@@ -444,15 +467,15 @@ static void translate(struct isup_call *call)
 		return;
 	}
 
-	m = talloc(call, struct isup_msg);
+	m = isup_relay_msg_alloc(r);
 	if (!m || isup_msg_parse(m, r->variant, call->iam, call->iam_len, NULL, NULL) < 0) {
-		talloc_free(m);
+		isup_relay_msg_free(r, m);
 		reject_in(call, CDR_OUT_FAILED, "internal error", 41);
 		return;
 	}
 	hop = isup_msg_get(m, ISUP_PAR_HOP_COUNTER);
 	if (hop && hop->len >= 1 && (hop->val[0] & 0x1f) == 0) {
-		talloc_free(m);
+		isup_relay_msg_free(r, m);
 		reject_in(call, CDR_OUT_FAILED, "hop counter exhausted", 25);
 		return;
 	}
@@ -471,7 +494,7 @@ static void translate(struct isup_call *call)
 	leg_seize(&call->out, cg, c, ISUP_CIRC_OUTGOING);
 	isup_msg_set_cic(m, c->cic);
 	len = rc < 0 ? rc : isup_msg_encode(m, call->out_iam, sizeof(call->out_iam));
-	talloc_free(m);
+	isup_relay_msg_free(r, m);
 	if (len < 0) {
 		leg_free(&call->out);
 		reject_in(call, CDR_OUT_FAILED, "internal error", 41);

@@ -366,6 +366,36 @@ int isup_msg_del(struct isup_msg *m, uint8_t code)
 	return removed;
 }
 
+int isup_msg_del_many(struct isup_msg *m, const uint8_t *codes, size_t n_codes)
+{
+	uint32_t del[256 / 32] = {};
+	unsigned int i, j;
+	int removed;
+
+	if (!m->def)
+		return 0;
+	for (i = 0; i < n_codes; i++)
+		del[codes[i] / 32] |= 1u << (codes[i] % 32);
+	/* mandatory codes are never removed, as in isup_msg_del() */
+	for (i = 0; i < m->def->n_fixed; i++)
+		del[m->def->fixed[i].code / 32] &= ~(1u << (m->def->fixed[i].code % 32));
+	for (i = 0; i < m->def->n_var; i++)
+		del[m->def->var[i].code / 32] &= ~(1u << (m->def->var[i].code % 32));
+	for (i = j = 0; i < m->n_opt; i++) {
+		uint8_t c = m->opt[i].code;
+		if (del[c / 32] & (1u << (c % 32)))
+			continue;
+		if (i != j)
+			m->opt[j] = m->opt[i];
+		j++;
+	}
+	removed = m->n_opt - j;
+	m->n_opt = j;
+	if (removed && !m->n_opt)
+		m->opt_part = false;
+	return removed;
+}
+
 int isup_unknown_msg_compat(const struct isup_msg *m, struct isup_msg_compat *c)
 {
 	const uint8_t *b = m->opaque;

@@ -15,6 +15,20 @@ const struct value_string isup_nai_names[] = {
 	{ 0, NULL }
 };
 
+static const char hexdigit[16] = "0123456789ABCDEF";
+
+/* a digit as osmo_str2bcd(..., allow_hex) takes it: 0-9, A-F/a-f; anything else 0xff */
+static inline uint8_t char2bcd(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return 10 + c - 'A';
+	if (c >= 'a' && c <= 'f')
+		return 10 + c - 'a';
+	return 0xff;
+}
+
 /* How the octets before the digits look. */
 enum num_layout {
 	NL_NONE,
@@ -62,9 +76,8 @@ int isup_number_decode(uint8_t code, const uint8_t *val, size_t len, struct isup
 {
 	enum num_layout lay = layout(code);
 	char tmp[ISUP_NUM_MAXDIGITS + 2];
-	size_t hdr, nibbles;
+	size_t hdr, nibbles, i;
 	bool odd;
-	int rc;
 
 	memset(n, 0, sizeof(*n));
 	switch (lay) {
@@ -105,23 +118,27 @@ int isup_number_decode(uint8_t code, const uint8_t *val, size_t len, struct isup
 	}
 	if (nibbles > ISUP_NUM_MAXDIGITS + 1)
 		return -EINVAL;
-	rc = osmo_bcd2str(tmp, sizeof(tmp), val + hdr, 0, nibbles, true);
-	if (rc < 0 || (size_t)rc != nibbles)
-		return -EINVAL;
+	/* what osmo_bcd2str(..., allow_hex) gives, without its per-digit calls (every IAM has
+	 * three numbers or more): low nibble first, 0-9 and A-F */
+	for (i = 0; i < nibbles; i++) {
+		uint8_t b = val[hdr + i / 2];
+		tmp[i] = hexdigit[(i & 1) ? b >> 4 : b & 0x0f];
+	}
+	tmp[nibbles] = '\0';
 	if (nibbles && st_allowed(code) && tmp[nibbles - 1] == 'F') {
 		n->st = true;
-		tmp[nibbles - 1] = '\0';
+		tmp[--nibbles] = '\0';
 	}
-	if (strlen(tmp) > ISUP_NUM_MAXDIGITS)
+	if (nibbles > ISUP_NUM_MAXDIGITS)
 		return -EINVAL;
-	OSMO_STRLCPY_ARRAY(n->digits, tmp);
+	memcpy(n->digits, tmp, nibbles + 1);
 	return 0;
 }
 
 int isup_number_encode(uint8_t code, const struct isup_number *n, uint8_t *out, size_t out_size)
 {
 	enum num_layout lay = layout(code);
-	char tmp[ISUP_NUM_MAXDIGITS + 2];
+	uint8_t nib[ISUP_NUM_MAXDIGITS + 2];
 	size_t ndig, hdr, len, i;
 	uint8_t *o = out;
 
@@ -131,13 +148,12 @@ int isup_number_encode(uint8_t code, const struct isup_number *n, uint8_t *out, 
 	if (ndig > ISUP_NUM_MAXDIGITS)
 		return -EINVAL;
 	for (i = 0; i < ndig; i++) {
-		if (osmo_char2bcd(n->digits[i]) > 0x0f)
+		nib[i] = char2bcd(n->digits[i]);
+		if (nib[i] > 0x0f)
 			return -EINVAL;
 	}
-	memcpy(tmp, n->digits, ndig);
 	if (n->st && st_allowed(code))
-		tmp[ndig++] = 'F';
-	tmp[ndig] = '\0';
+		nib[ndig++] = 0x0f;
 
 	hdr = lay == NL_SUBSEQ ? 1 : lay == NL_GENERIC ? 3 : 2;
 	len = hdr + (ndig + 1) / 2;
@@ -155,9 +171,9 @@ int isup_number_encode(uint8_t code, const struct isup_number *n, uint8_t *out, 
 		o += 2;
 	}
 	/* digits low nibble first; with an odd count the last high nibble is the filler 0
-	 * (out was zeroed, and osmo_str2bcd() leaves the untouched nibble alone) */
-	if (ndig && osmo_str2bcd(o, (ndig + 1) / 2, tmp, 0, ndig, true) < 0)
-		return -EINVAL;
+	 * (out was zeroed) */
+	for (i = 0; i < ndig; i++)
+		o[i / 2] |= (i & 1) ? nib[i] << 4 : nib[i];
 	return len;
 }
 

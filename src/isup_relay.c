@@ -439,6 +439,23 @@ int isup_relay_mtp_rx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const
 	return isup_relay_rx(priv, opc, dpc, sls, data, len);
 }
 
+struct isup_msg *isup_relay_msg_alloc(struct isup_relay *r)
+{
+	if (r->n_msg_spare)
+		return r->msg_spare[--r->n_msg_spare];
+	return talloc(r, struct isup_msg);
+}
+
+void isup_relay_msg_free(struct isup_relay *r, struct isup_msg *m)
+{
+	if (!m)
+		return;
+	if (r->n_msg_spare < ARRAY_SIZE(r->msg_spare))
+		r->msg_spare[r->n_msg_spare++] = m;
+	else
+		talloc_free(m);
+}
+
 int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
 {
 	struct isup_msg *m;
@@ -471,8 +488,8 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 		return 0;
 	}
 
-	/* struct isup_msg is large; one per message on the heap keeps deep stacks small */
-	m = talloc(r, struct isup_msg);
+	/* struct isup_msg is large; one per message off the stack keeps deep stacks small */
+	m = isup_relay_msg_alloc(r);
 	if (!m)
 		return -ENOMEM;
 	rc = isup_msg_parse(m, r->variant, data, len, &err, &err_off);
@@ -563,7 +580,7 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 		break;
 	}
 out:
-	talloc_free(m);
+	isup_relay_msg_free(r, m);
 	return 0;
 }
 

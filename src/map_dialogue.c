@@ -96,10 +96,11 @@ uint64_t map_now_us(void)
 	return (uint64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-/*! Allocate the router; it becomes the SCCP relay's local user with map_router_start(). */
+/*! Allocate the router (a talloc child of \a sccp); it becomes the SCCP relay's local user with
+ *  map_router_start(). */
 struct map_router *map_router_alloc(struct np700 *g, struct sccp_relay *sccp)
 {
-	struct map_router *mr = talloc_zero(g ? g->ctx ? g->ctx : (void *)g : NULL, struct map_router);
+	struct map_router *mr = talloc_zero(sccp, struct map_router);
 
 	if (!mr)
 		return NULL;

@@ -7,6 +7,7 @@
 
 #include <osmocom/core/hashtable.h>
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/timer.h>
 
 #include <np700/cdr.h>
@@ -80,6 +81,10 @@ struct map_txn {
 	size_t param_out_len;
 
 	/* the SMS */
+	uint8_t *param_in;		/*!< the sender's forwardSM argument (talloc copy) */
+	size_t param_in_len;
+	uint8_t *ui_new;		/*!< its TPDU with the address rewritten (talloc) */
+	size_t ui_new_len;
 	struct sms_corr *corr;		/*!< MT only */
 	struct np700_decision d;
 	char sender[NP700_NUM_MAXLEN + 1];	/*!< canonical E.164 */
@@ -154,6 +159,15 @@ void sms_mo_rx(struct map_router *mr, const struct sccp_ind *ind, const struct t
 /* the outgoing dialogue answered / failed (sms_router.c; MO answers are relayed the same way) */
 void sms_out_rx(struct map_txn *t, const struct tcap_msg *m);
 void sms_out_failed(struct map_txn *t, const char *why, int error);
+/* forward the prepared forwardSM (param_in with ui_new, DA as given) on the outgoing side */
+int sms_forward(struct map_txn *t, const char *da_imsi);
+/* end the transaction: answer the sender with \a error (0: nothing to answer), close the
+ * outgoing side, free */
+void sms_txn_fail(struct map_txn *t, int error, enum cdr_outcome out, const char *reason, int cause);
+/* the error to answer for rejection \a reason; MO knows fewer errors than MT */
+int sms_reject_error(struct map_router *mr, enum np700_reject reason, bool mo);
+/* canonical sender / shown number helpers */
+int sms_show_addr(struct map_router *mr, const char *num, char *out, size_t out_len, uint8_t *ton);
 
 /* correlation table (sms_corr.c) */
 struct sms_corr *sms_corr_alloc(struct map_router *mr, const char *x, const char *smsc);

@@ -38,9 +38,10 @@
 #define NB_OUT_LOW		(256 * 1024)
 /*! Batches in the server at once (waiting, committing or being answered): bounds the memory,
  *  and the back-pressure: with none free, no more requests are read from the sockets. */
-#define NB_JOBS_MAX		8
-/*! Batches of one connection at once: one committing, the next one queued behind it. */
-#define NB_JOBS_PER_CONN	2
+#define NB_JOBS_MAX		16
+/*! Batches of one connection at once: one committing, the others queued behind it (the writer
+ *  commits everything queued in one txn: the batch grows with the commit latency). */
+#define NB_JOBS_PER_CONN	4
 /*! A connection must identify itself within this time. */
 #define NB_IDENT_TIMEOUT_S	10
 /*! More connections than this are refused at once: each holds buffers, and no platform needs
@@ -933,8 +934,14 @@ void nb_server_vty_show_clients(struct vty *vty, struct nb_server *nb)
 	struct nb_conn *conn;
 	unsigned int n = 0;
 
-	vty_out(vty, "Provisioning server %s:%u, %s%s", nb->bind_addr, nb->port,
-		nb->link ? "listening" : "not listening", VTY_NEWLINE);
+	vty_out(vty, "Provisioning server %s:%u, %s", nb->bind_addr, nb->port, nb->link ? "listening" : "not listening");
+	if (nb->writer) {
+		struct np700_store_writer_stats ws;
+		np700_store_writer_get_stats(nb->writer, &ws);
+		vty_out(vty, "; store writer: %" PRIu64 " txns (%" PRIu64 " failed), %" PRIu64 " batches, busy %" PRIu64
+			" ms", ws.commits, ws.commit_fail, ws.jobs, ws.busy_us / 1000);
+	}
+	vty_out(vty, "%s", VTY_NEWLINE);
 	llist_for_each_entry(cc, &nb->clients, list) {
 		const struct rate_ctr *c = cc->ctrs ? cc->ctrs->ctr : NULL;
 		vty_out(vty, " client %s: %u source(s), %u customer(s)%s", cc->name, cc->num_sources,

@@ -9,6 +9,7 @@
 #include <np700/logging.h>
 #include <np700/isup_relay.h>
 #include <np700/m3ua.h>
+#include <np700/map_router.h>
 #include <np700/modules.h>
 #include <np700/nb_server.h>
 #include <np700/sccp.h>
@@ -19,10 +20,13 @@
 static struct sccp_relay *g_sccp;
 /* The ISUP relay (src/isup_relay.c); likewise. */
 static struct isup_relay *g_isup;
+/* The MAP router (src/map_dialogue.c): local user of g_sccp for SSN 6 and 8; likewise. */
+static struct map_router *g_map;
 
 void np700_modules_defaults(struct np700 *g)
 {
 	g_sccp = sccp_relay_alloc(g, 0);
+	g_map = map_router_alloc(g, g_sccp);
 	g_isup = isup_relay_alloc(g, g, NULL, NULL);
 	g->plan = np700_numplan_default;
 	g->store_cfg.path = talloc_strdup(g, "/var/lib/np700/store");
@@ -44,6 +48,7 @@ void np700_modules_vty_init(struct np700 *g)
 	np700_customer_vty_init(g);
 	np700_store_vty_init(g);
 	sccp_vty_init(g_sccp);
+	map_vty_init(g_map);
 	isup_vty_init(g_isup);
 }
 
@@ -67,6 +72,8 @@ int np700_modules_start(struct np700 *g)
 		sccp_relay_set_own_pc(g_sccp, np700_mtp_own_pc(g));
 		sccp_relay_set_tx_cb(g_sccp, np700_mtp_tx_sccp, g);
 		np700_mtp_register(g, NP700_MTP_SI_SCCP, sccp_relay_mtp_rx, g_sccp);
+		/* MAP: SRI/SRI-SM for X (SSN 6), MT/MO forwardSM (SSN 8) */
+		map_router_start(g_map);
 	}
 	{
 		/* ISUP (SI=5): the relay sends with np700's own PC unless "isup / point-code" says otherwise */

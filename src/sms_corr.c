@@ -105,10 +105,9 @@ struct sms_corr *sms_corr_find(struct map_router *mr, const char *imsi)
 	return corr_find_num(mr, v);
 }
 
-/*! A transaction starts using \a c: it stays until sms_corr_put(). */
+/*! One more part goes through \a c: it lives corr_timeout_s from now. */
 void sms_corr_touch(struct sms_corr *c)
 {
-	c->in_flight++;
 	c->parts++;
 	osmo_timer_schedule(&c->timer, c->mr->cfg.corr_timeout_s, 0);
 }

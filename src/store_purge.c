@@ -181,7 +181,7 @@ int np700_store_purge_expired(struct np700_store *st, time_t now, unsigned int m
 	MDB_txn *t;
 	int rc;
 
-	if (st->bulk || !max)
+	if (st->bulk || !max || store_writer_busy(st))
 		return 0;
 	rc = store_wop_begin(st, NULL, &t);
 	if (rc)

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
@@ -18,6 +20,10 @@
 #include <np700/store_writer.h>
 
 __thread bool store_in_writer;
+
+/*! The writer thread's nice value: where it competes with the event loop for a core, the
+ *  signalling (the ISUP/MAP lookups on the loop) wins, and a waking loop preempts it at once. */
+#define STORE_WRITER_NICE	5
 
 struct np700_store_writer {
 	struct np700_store *st;
@@ -56,6 +62,7 @@ static void run_group(struct np700_store_writer *w, struct llist_head *work)
 
 	/* no talloc here (np700_store_txn_begin() allocates under the store): the txn lives on
 	 * this stack, and st->bulk stays the main thread's */
+	__atomic_store_n(&st->writer_busy, 1, __ATOMIC_RELAXED);
 	mrc = mdb_txn_begin(st->env, NULL, 0, &txn.txn);
 	rc = store_mdb_err(st, mrc, "begin txn");
 	if (!rc) {
@@ -65,6 +72,7 @@ static void run_group(struct np700_store_writer *w, struct llist_head *work)
 		}
 		rc = store_mdb_err(st, mdb_txn_commit(txn.txn), "commit");
 	}
+	__atomic_store_n(&st->writer_busy, 0, __ATOMIC_RELAXED);
 	llist_for_each_entry(job, work, entry) {
 		job->rc = rc;
 		job->err[0] = '\0';
@@ -89,6 +97,8 @@ static void *writer_main(void *data)
 
 	store_in_writer = true;
 	osmo_ctx = w->tctx;
+	/* per thread on Linux: the thread id as the process id */
+	setpriority(PRIO_PROCESS, syscall(SYS_gettid), STORE_WRITER_NICE);
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		while (llist_empty(&w->queue) && !w->stop)

@@ -285,6 +285,9 @@ int isup_msg_set(struct isup_msg *m, uint8_t code, const uint8_t *val, size_t le
 /*! Remove every occurrence of optional parameter \a code. \returns how many were removed, or
  *  -EPERM for a mandatory parameter of this message. */
 int isup_msg_del(struct isup_msg *m, uint8_t code);
+/*! isup_msg_del() of each of the \a n_codes \a codes in one pass (mandatory ones are skipped).
+ *  \returns how many parameters were removed. */
+int isup_msg_del_many(struct isup_msg *m, const uint8_t *codes, size_t n_codes);
 
 /*! Set the CIC (e.g. when relaying to the other leg). */
 static inline void isup_msg_set_cic(struct isup_msg *m, uint16_t cic) { m->cic = cic & 0x0fff; }

@@ -74,8 +74,8 @@ struct map_router_cfg {
 
 struct map_router;
 
-/*! Allocate the router (talloc child of \a g), register as local user of \a sccp for SSN 6
- *  and 8, with defaults for everything in its configuration. */
+/*! Allocate the router (a talloc child of \a sccp) with defaults for its whole configuration;
+ *  \a g gives the store, numbering plan and record writer. */
 struct map_router *map_router_alloc(struct np700 *g, struct sccp_relay *sccp);
 /*! Become the SCCP relay's local user for SSN 6 and 8 (daemon start; tests). */
 void map_router_start(struct map_router *mr);

@@ -74,7 +74,15 @@ struct np700_store {
 	struct rate_ctr_group *ctrs;		/*!< enum store_ctr */
 	char err[160];
 	char werr[160];		/*!< the error text of the writer thread (store_writer.c) */
+	int writer_busy;	/*!< the writer thread is inside a txn (atomic: store_writer_busy()) */
 };
+
+/*! Timer-driven writes on the main thread (purge, fraud flush) skip a round while the writer
+ *  thread commits, instead of holding the event loop until LMDB's writer lock is free. */
+static inline bool store_writer_busy(struct np700_store *st)
+{
+	return __atomic_load_n(&st->writer_busy, __ATOMIC_RELAXED);
+}
 
 /*! True in the store's writer thread (store_writer.c). There the store does not log (libosmocore
  *  logging is not thread-safe), leaves the main thread's read txn and fraud state alone and

@@ -23,81 +23,7 @@
 #include <np700/store.h>
 #include <np700/store_internal.h>
 
-#define BLOCK		((uint64_t)10000)	/* numbers in an 11-digit block */
-#define BLOCK_BASE	((uint64_t)70020000000)	/* first block used */
-#define PAIRS_PER_X	100		/* AXB bindings per shared X on average */
-
-static time_t t0;
-
-/* Numbers: the exclusive region (AXN/AX/AXYB take X (and Y) of their own: 6 numbers per 10
- * bindings) comes first, then the shared region of the AXB X's. */
-static uint64_t excl_numbers(uint64_t total)
-{
-	return (total / 10 + 1) * 6;
-}
-
-static uint64_t shared_numbers(uint64_t total)
-{
-	uint64_t s = total * 6 / 10 / PAIRS_PER_X;
-	return s < BLOCK ? BLOCK : s;
-}
-
-static uint64_t blocks(uint64_t total)
-{
-	return (excl_numbers(total) + shared_numbers(total) + BLOCK - 1) / BLOCK;
-}
-
-/* number index -> 15-digit X; the customer is the block's owner */
-static uint32_t number_of(uint64_t idx, char *x)
-{
-	uint64_t blk = idx / BLOCK;
-	char tmp[48];
-
-	snprintf(tmp, sizeof(tmp), "%011" PRIu64 "%04u", BLOCK_BASE + blk, (unsigned int)(idx % BLOCK));
-	osmo_strlcpy(x, tmp, NP700_NUM_MAXLEN + 1);
-	return (blk % 2) ? 2 : 1;
-}
-
-static uint64_t mix(uint64_t v)
-{
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdULL;
-	v ^= v >> 33;
-	return v;
-}
-
-static void make_binding(uint64_t i, uint64_t total, struct np700_binding *b)
-{
-	uint64_t grp = (i / 10) * 6;
-	unsigned int k = i % 10;
-
-	memset(b, 0, sizeof(*b));
-	b->services = NP700_SVC_VOICE | NP700_SVC_SMS;
-	b->direction = NP700_DIR_BOTH;
-	sprintf(b->a, "8613%09" PRIu64, i % 1000000000);
-	/* a bijection of i below 1e9: every B differs, so (X, B) pairs never collide */
-	sprintf(b->b, "8615%09" PRIu64, (i * 987654321) % 1000000000);
-	snprintf(b->order_id, sizeof(b->order_id), "o%" PRIu64, i);
-	if (k < 6) {
-		b->mode = NP700_MODE_AXB;
-		b->customer_id = number_of(excl_numbers(total) + mix(i) % shared_numbers(total), b->x);
-		b->expires = t0 + 3600 + mix(i + 1) % (30 * 86400);
-	} else if (k < 8) {
-		b->mode = NP700_MODE_AXN;
-		b->customer_id = number_of(grp + (k - 6), b->x);
-		b->expires = t0 + 86400;
-	} else if (k == 8) {
-		b->mode = NP700_MODE_AX;
-		b->customer_id = number_of(grp + 2, b->x);
-		b->b[0] = '\0';
-		b->expires = 0;
-	} else {
-		b->mode = NP700_MODE_AXYB;
-		b->customer_id = number_of(grp + 4, b->x);
-		number_of(grp + 5, b->y);
-		b->expires = t0 + 7 * 86400;
-	}
-}
+#include "gen_shape.h"
 
 static int cmd_config(uint64_t total)
 {
@@ -150,7 +76,7 @@ static int cmd_fill(const char *dir, uint64_t n, uint64_t total, uint64_t per_tx
 			return 1;
 		}
 		make_binding(i, total, &b);
-		b.created = t0;
+		b.created = gen_t0;
 		if (np700_store_binding_create(st, txn, &b) && fails++ < 5)
 			fprintf(stderr, "binding %" PRIu64 ": %s\n", i, np700_store_last_error(st));
 		if ((i + 1) % per_txn == 0 || i + 1 == n) {
@@ -192,7 +118,7 @@ static int cmd_recsize(void)
 	for (i = 0; i < 100000; i++) {
 		struct np700_binding b;
 		make_binding(i, 1000000, &b);
-		b.created = t0;
+		b.created = gen_t0;
 		sum += store_rec_encode(rec, &b);
 	}
 	printf("%" PRIu64 "\n", (sum + 50000) / 100000);
@@ -205,7 +131,7 @@ int main(int argc, char **argv)
 
 	osmo_init_logging2(ctx, &np700_log_info);
 	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
-	t0 = getenv("NP700_GEN_T0") ? atoll(getenv("NP700_GEN_T0")) : time(NULL);
+	gen_t0 = getenv("NP700_GEN_T0") ? atoll(getenv("NP700_GEN_T0")) : time(NULL);
 	if (argc >= 3 && !strcmp(argv[1], "config"))
 		return cmd_config(strtoull(argv[2], NULL, 10));
 	if (argc >= 5 && !strcmp(argv[1], "fill"))

@@ -14,7 +14,8 @@ cp -n "$here"/corpus/sccp/* "$out/corpus/" 2>/dev/null || true
 cflags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include"
 cflags="$cflags $(pkg-config --cflags libosmocore)"
 $cc $cflags -o "$out/sccp_fuzz" "$here/sccp_fuzz.c" \
-	"$top/src/sccp_addr.c" "$top/src/sccp_codec.c" "$top/src/sccp_route.c" "$top/src/sccp_relay.c" "$top/src/sccp_segment.c" \
+	"$top/src/sccp_addr.c" "$top/src/sccp_codec.c" "$top/src/sccp_route.c" "$top/src/sccp_relay.c" \
+	"$top/src/sccp_segment.c" \
 	"$top/src/logging.c" \
 	$(pkg-config --libs libosmocore talloc)
 cd "$out"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <osmocom/core/application.h>
@@ -60,7 +61,11 @@ struct auto_rule {
 	int reply_len[MAX_REPLIES];
 };
 
-enum wait_kind { W_NONE, W_ACTIVE, W_SLEEP, W_EXPECT, W_EXPECT_NONE };
+enum wait_kind { W_NONE, W_ACTIVE, W_SLEEP, W_EXPECT, W_EXPECT_NONE, W_LOAD };
+
+/* "load": many calls IAM -> (ACM) ANM -> REL -> RLC, one at a time on each CIC of a range */
+#define MAX_LOAD_CICS	4096
+enum load_state { L_IDLE, L_WAIT_ANM, L_WAIT_RLC };
 
 static struct {
 	void *ctx;
@@ -68,7 +73,7 @@ static struct {
 	const char *name, *pc_str, *nodes_file, *script_file, *pc_format;
 	unsigned int rctx, local_port, remote_port, timeout_s;
 	uint8_t default_si;
-	bool stay, verbose;
+	bool stay, verbose, quiet;
 	char *exec;		/* -e commands, joined by newlines */
 	/* the stack */
 	struct osmo_ss7_instance *inst;
@@ -94,6 +99,15 @@ static struct {
 	int64_t want_opc;	/* -1: any */
 	char want_desc[64];
 	struct osmo_timer_list wait_timer, poll_timer, global_timer;
+	struct {
+		uint32_t dpc;
+		unsigned int cic_first, n_cics;
+		unsigned int total, started, answered, done, failed;
+		uint8_t iam[MAX_DATA];
+		int iam_len;
+		uint8_t state[MAX_LOAD_CICS];
+		struct timespec t0, cpu0;
+	} load;
 	bool done;
 	int exit_code;
 } sim = {
@@ -106,6 +120,7 @@ static struct {
 static volatile sig_atomic_t got_signal;
 
 static void script_run(void);
+static const char *opt_val(char **argv, int argc, int from, const char *key);
 
 static void finish(int code)
 {
@@ -146,6 +161,8 @@ static void print_msg(const char *dir, uint8_t si, uint32_t opc, uint32_t dpc, u
 	char o[32], d[32], cic[16] = "", type[16] = "?";
 	const char *tn = NULL;
 
+	if (sim.quiet)
+		return;
 	if (si == SIM_SI_ISUP && len >= 3) {
 		snprintf(cic, sizeof(cic), " cic=%u", data[0] | ((data[1] & 0x0f) << 8));
 		tn = sim_msg_type_name(si, data[2]);
@@ -264,6 +281,115 @@ static void check_wait(void)
 	}
 }
 
+static double since_s(clockid_t clk, const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(clk, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void load_end(const char *why)
+{
+	double el = since_s(CLOCK_MONOTONIC, &sim.load.t0), cpu = since_s(CLOCK_PROCESS_CPUTIME_ID, &sim.load.cpu0);
+
+	/* cpu: this process's CPU time (user + system) during the load */
+	printf("LOAD calls=%u started=%u answered=%u done=%u failed=%u seconds=%.3f cps=%.1f cpu=%.3f%s%s\n",
+	       sim.load.total, sim.load.started, sim.load.answered, sim.load.done, sim.load.failed, el,
+	       el > 0 ? sim.load.done / el : 0.0, cpu, why ? " " : "", why ? why : "");
+	osmo_timer_del(&sim.wait_timer);
+	sim.wait = W_NONE;
+	script_run();
+}
+
+/* start the next call on circuit index i, if calls are left */
+static void load_next(unsigned int i)
+{
+	sim.load.state[i] = L_IDLE;
+	if (sim.load.started >= sim.load.total)
+		return;
+	sim.load.started++;
+	sim.load.state[i] = L_WAIT_ANM;
+	tx_isup(sim.load.dpc, sim.load.cic_first + i, 0, sim.load.iam, sim.load.iam_len);
+}
+
+/* a message of the load's peer: drive the call on its CIC. \returns true when it was consumed */
+static bool load_rx(const struct rx_msg *m)
+{
+	uint8_t rel[] = { 0x0c, 0x02, 0x00, 0x02, 0x80, 0x90 }, rlc[] = { 0x10, 0x00 };
+	unsigned int cic, i;
+
+	if (sim.wait != W_LOAD || m->si != SIM_SI_ISUP || m->opc != sim.load.dpc || m->len < 3)
+		return false;
+	cic = m->data[0] | ((m->data[1] & 0x0f) << 8);
+	if (cic < sim.load.cic_first || cic >= sim.load.cic_first + sim.load.n_cics)
+		return false;
+	i = cic - sim.load.cic_first;
+	switch (m->data[2]) {
+	case 0x06:	/* ACM */
+	case 0x2c:	/* CPG */
+		return true;
+	case 0x09:	/* ANM */
+	case 0x07:	/* CON */
+		if (sim.load.state[i] != L_WAIT_ANM)
+			return true;
+		sim.load.answered++;
+		sim.load.state[i] = L_WAIT_RLC;
+		tx_isup(sim.load.dpc, cic, 0, rel, sizeof(rel));
+		return true;
+	case 0x0c:	/* REL from the far end: the call failed */
+		tx_isup(sim.load.dpc, cic, 0, rlc, sizeof(rlc));
+		if (sim.load.state[i] == L_IDLE)
+			return true;
+		sim.load.failed++;
+		break;
+	case 0x10:	/* RLC */
+		if (sim.load.state[i] != L_WAIT_RLC)
+			return true;
+		sim.load.done++;
+		break;
+	default:
+		return false;
+	}
+	load_next(i);
+	if (sim.load.done + sim.load.failed >= sim.load.total)
+		load_end(NULL);
+	return true;
+}
+
+/* load DPC CIC_FIRST CIC_LAST CALLS CALLED CALLING [timeout=MS] */
+static int cmd_load(char **argv, int argc)
+{
+	const char *v;
+	int dpc, first, last, calls, timeout_ms;
+	unsigned int i;
+
+	if (argc < 7)
+		return -1;
+	dpc = parse_pc(argv[1]);
+	first = atoi(argv[2]);
+	last = atoi(argv[3]);
+	calls = atoi(argv[4]);
+	if (dpc < 0 || first < 0 || last < first || last > 0xfff || last - first >= MAX_LOAD_CICS || calls <= 0)
+		return -1;
+	memset(&sim.load, 0, sizeof(sim.load));
+	sim.load.iam_len = sim_isup_build_iam(sim.load.iam, sizeof(sim.load.iam), argv[5], argv[6]);
+	if (sim.load.iam_len < 0)
+		return -1;
+	sim.load.dpc = dpc;
+	sim.load.cic_first = first;
+	sim.load.n_cics = last - first + 1;
+	sim.load.total = calls;
+	timeout_ms = (v = opt_val(argv, argc, 7, "timeout")) ? atoi(v) : 60000;
+	clock_gettime(CLOCK_MONOTONIC, &sim.load.t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &sim.load.cpu0);
+	sim.wait = W_LOAD;
+	osmo_timer_schedule(&sim.wait_timer, timeout_ms / 1000, (timeout_ms % 1000) * 1000);
+	for (i = 0; i < sim.load.n_cics; i++)
+		load_next(i);
+	return 0;
+}
+
 /* libosmo-sigtran hands us the primitive and its msgb: freed here */
 static int sim_prim_cb(struct osmo_prim_hdr *oph, void *priv)
 {
@@ -285,6 +411,10 @@ static int sim_prim_cb(struct osmo_prim_hdr *oph, void *priv)
 	memcpy(m->data, msgb_l2(msg), m->len);
 	msgb_free(msg);
 
+	if (load_rx(m)) {
+		talloc_free(m);
+		return 0;
+	}
 	print_msg("RX", m->si, m->opc, m->dpc, m->sls, m->data, m->len);
 	llist_add_tail(&m->list, &sim.rxq);
 	if (++sim.rxq_len > MAX_QUEUE) {
@@ -301,6 +431,10 @@ static int sim_prim_cb(struct osmo_prim_hdr *oph, void *priv)
 
 static void wait_timer_cb(void *data)
 {
+	if (sim.wait == W_LOAD) {
+		load_end("(timeout)");
+		return;
+	}
 	if (sim.wait == W_EXPECT) {
 		printf("FAIL expect %s: timeout\n", sim.want_desc);
 		finish(1);
@@ -442,6 +576,8 @@ static int exec_line(char *line)
 		return cmd_expect(argv, argc, true);
 	if (!strcmp(argv[0], "auto"))
 		return cmd_auto(argv, argc);
+	if (!strcmp(argv[0], "load"))
+		return cmd_load(argv, argc);
 	if (argc < 3)
 		return -1;
 	dpc = parse_pc(argv[1]);
@@ -675,6 +811,7 @@ static void usage(void)
 	       "  -w          stay after the script (answering with the auto rules) until -t or SIGTERM\n"
 	       "  -t SECONDS  overall time limit (60)\n"
 	       "  -v          debug logging of the M3UA stack on stderr\n"
+	       "  -q          quiet: no RX/TX lines (load tests)\n"
 	       "Script commands (one per line, # comments; DPC is a point code or node name):\n"
 	       "  iam DPC CIC CALLED [CALLING]   send an IAM; numbers [n:|i:|s:|u:]DIGITS (national default)\n"
 	       "  isup DPC CIC NAME|HEX [sls=N]  send an ISUP message: canned NAME (ACM CON CPG ANM REL RLC\n"
@@ -686,6 +823,10 @@ static void usage(void)
 	       "  expect-none TYPE|any MS [...]  fail (exit 1) if such a message arrives within MS\n"
 	       "  auto TYPE REPLY...             answer each TYPE with the REPLYs (canned name or hex:HEX)\n"
 	       "                                 on the same CIC/back to the sender; 'auto off'\n"
+	       "  load DPC CIC_FIRST CIC_LAST CALLS CALLED CALLING [timeout=MS]   CALLS calls IAM, ANM,\n"
+	       "                                 REL, RLC, one at a time per CIC of the range (the peer\n"
+	       "                                 answers: auto IAM ACM ANM, auto REL RLC); prints\n"
+	       "                                 LOAD calls= answered= done= failed= seconds= cps= cpu=\n"
 	       "  sleep MS | echo TEXT | exit [CODE]\n"
 	       "Output on stdout, one line each: READY name= pc=, then\n"
 	       "  RX|TX si=5 opc=1.1.2 dpc=1.1.3 sls=0 cic=1 type=IAM len=N hex=<user part incl. CIC>\n"
@@ -697,7 +838,7 @@ static void handle_options(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "hN:n:p:r:l:R:f:S:s:e:wt:v")) != -1) {
+	while ((c = getopt(argc, argv, "hN:n:p:r:l:R:f:S:s:e:wt:vq")) != -1) {
 		switch (c) {
 		case 'N': sim.nodes_file = optarg; break;
 		case 'n': sim.name = optarg; break;
@@ -715,6 +856,7 @@ static void handle_options(int argc, char **argv)
 		case 'w': sim.stay = true; break;
 		case 't': sim.timeout_s = atoi(optarg); break;
 		case 'v': sim.verbose = true; break;
+		case 'q': sim.quiet = true; break;
 		case 'h': usage(); exit(0);
 		default: usage(); exit(2);
 		}

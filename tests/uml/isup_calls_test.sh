@@ -47,7 +47,7 @@ hang_up() {
 	sw "$1" "isup np700 $2 REL"
 	check "  $1's REL answered with RLC" sw_got "$1" RLC "$2"
 	check "  REL reached $3 on CIC $far_cic" sw_got "$3" REL "$far_cic"
-	check "  np700 has no call left" wait_for 3 calls_idle
+	check "  np700 has no call left" wait_for 5 calls_idle
 }
 
 log "AXB: A calls X, reaches B; an unknown optional parameter rides along; B answers with a Connected Number"
@@ -113,7 +113,7 @@ expect_eq "A sees calling = X" "$(dec "$iam" calling)" 3:$X_AXYB
 hang_up swb 6 swa "$fcic"
 
 log "call records"
-wait_for 3 test "$(cdr_lines | wc -l)" -ge 9
+wait_for 5 cdr_count_ge 9
 cdr_lines | sed 's/^/  /'
 rec=$(cdr_lines | grep ",e2e-axb," | head -1)
 check "the first AXB call's record says answered, released by the caller" \

@@ -32,8 +32,7 @@ answered() {
 }
 
 circuits_idle() {
-	np700_vty "show circuits" | grep -qE 'msc-a .* 0 busy' &&
-		np700_vty "show circuits" | grep -qE 'msc-b .* 0 busy'
+	[ "$(np700_vty "show circuits" | grep -cE 'msc-[ab] .* 0 busy')" = 2 ]
 }
 
 # released NAME CIC: REL with cause 41 (temporary failure) arrives at NAME on CIC; auto RLC
@@ -42,7 +41,7 @@ released() {
 	rel=$(sw_wait "$1" REL "$2")
 	echo "  at $1: $(dec "$rel")"
 	check "  REL reached $1 on CIC $2" test -n "$rel"
-	check "  np700 has no call and no busy circuit left" wait_for 3 eval "calls_idle && circuits_idle"
+	check "  np700 has no call and no busy circuit left" wait_for 5 eval "calls_idle && circuits_idle"
 }
 
 log "RSC from A on the incoming circuit of an answered call"
@@ -93,7 +92,7 @@ check "  and ANM" sw_got swa ANM 5
 sw swa "isup np700 5 REL"
 check "  A's REL answered with RLC" sw_got swa RLC 5
 check "  B receives REL" sw_got swb REL "$bcic"
-check "  np700 has no call left" wait_for 3 calls_idle
+check "  np700 has no call left" wait_for 5 calls_idle
 ds=$(np700_vty "show rate-counters" | awk '$1 == "call:dual_seizure:" { print $2; exit }')
 expect_eq "  np700 counted the dual seizure" "$ds" 1
 
@@ -111,7 +110,7 @@ check "  that CIC is even" test $((ccic % 2)) = 0
 sw_mark swa swc
 # C's own call to X on the same circuit, before it saw np700's IAM
 sw swc "iam np700 $ccic $X_C $C_NUM"
-iam2=$(sw_wait swc IAM 3)
+iam2=$(sw_wait swc IAM "" 3)
 ccic2=$(field "$iam2" cic)
 echo "  np700 re-attempted on CIC $ccic2: $(dec "$iam2")"
 check "  np700 re-attempts A's call on another circuit" test -n "$iam2" -a "$ccic2" != "$ccic"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Helpers for the ISUP end-to-end tests (tests/uml/isup_*_test.sh), sourced after lib.sh.
 #
 # The switches are long-lived ss7-sim processes driven through a FIFO (`-s -`), so that one node
@@ -10,7 +10,7 @@
 #   sw_start NAME [AUTO...]       start switch NAME (swa swb swc) with auto rules (e.g. 'IAM ACM ANM')
 #   sw NAME CMD...                send ss7-sim script commands to switch NAME (one per argument)
 #   sw_mark NAME...               remember how far the switches' outputs are read
-#   sw_wait NAME TYPE [CIC] [SECS]  wait for an RX of TYPE (on CIC) after the mark; print its line
+#   sw_wait NAME TYPE [CIC] [SECS]  wait (10 s) for an RX of TYPE (on CIC) after the mark; print its line
 #   sw_got NAME TYPE [CIC] [SECS]   the same, quietly (for check)
 #   sw_none NAME TYPE [MS]        true if no RX of TYPE arrives after the mark within MS
 #   dec LINE|HEX [KEY]            decode an ISUP message (tests/uml/isup_dec.py)
@@ -19,6 +19,7 @@
 #   expect_eq DESC GOT WANT       a check that prints both values when they differ
 #   calls_idle                    true when np700 has no call in progress (show calls empty)
 #   cdr_lines                     every call record written so far (CSV, no header)
+#   cdr_count_ge N                true when at least N records are written (they are flushed each second)
 
 A_NUM=13800138000 # switch A's subscribers: 86138... routes to msc-a (1.1.2)
 B_NUM=13900139000 # switch B's: 86139... -> msc-b (1.1.3)
@@ -77,7 +78,7 @@ _sw_rx() {
 }
 
 sw_wait() {
-	wait_for "${4:-5}" _sw_has "$1" "$2" "${3:-}" || return 1
+	wait_for "${4:-10}" _sw_has "$1" "$2" "${3:-}" || return 1
 	_sw_rx "$1" "$2" "${3:-}" | head -1
 }
 
@@ -127,4 +128,8 @@ calls_idle() {
 
 cdr_lines() {
 	cat "$SCRATCH"/records/np700-*.csv 2>/dev/null | grep -v '^kind,'
+}
+
+cdr_count_ge() {
+	[ "$(cdr_lines | wc -l)" -ge "$1" ]
 }

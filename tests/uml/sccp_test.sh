@@ -3,7 +3,7 @@
 # with GT routes, the GMSC simulator sends SCCP to np700's point code, and
 #  1. a UDT is relayed by GT to the HLR, byte-identical;
 #  2. a GT route with replacement rewrites the called GT on the way to the MSC;
-#  3. an XUDT is relayed with its hop counter decremented;
+#  3. an XUDT is relayed with its hop counter decremented, and so are two XUDT segments;
 #  4. a UDT without route comes back as UDTS "no translation for this specific address";
 #  5. an XUDT with hop counter 1 comes back as XUDTS "hop counter violation";
 #  6. a malformed message is dropped (no answer) and counted;
@@ -27,6 +27,12 @@ XUDT_HOP4=11800404101a000c1206001104683108108300000a1208001204683107000008620648
 # called GT 8613999000111 (SSN 8), no return option; the MSC must receive GT 8613888000111
 UDT_TO_MSC=0900030f190c1208001104683199090011010a12080012046831070000086206480401020304
 UDT_AT_MSC=0900030f190c1208001104683188080011010a12080012046831070000086206480401020304
+# two XUDT segments (class 1, local reference 0x0a0b0c) to the HLR's GT, hop counter 15; relayed
+# one by one, segmentation parameter untouched, hop counter 14
+SEG1=11810f04101a2e0c1206001104683108108300000a12080012046831070000140102030405060708090a0b0c0d0e0f10111213141004c10c0b0a00
+SEG1_FWD=11810e04101a2e0c1206001104683108108300000a12080012046831070000140102030405060708090a0b0c0d0e0f10111213141004c10c0b0a00
+SEG2=11810f04101a240c1206001104683108108300000a120800120468310700000a15161718191a1b1c1d1e1004400c0b0a00
+SEG2_FWD=11810e04101a240c1206001104683108108300000a120800120468310700000a15161718191a1b1c1d1e1004400c0b0a00
 # truncated: its called party address runs past the end
 UDT_BAD=0980030f190c12060011
 
@@ -48,6 +54,7 @@ check "GMSC script" sim_run gmsc -S 3 -t 20 \
 	-e "sccp np700 $UDT_TO_HLR" \
 	-e "sccp np700 $UDT_TO_MSC" \
 	-e "sccp np700 $XUDT_HOP5" \
+	-e "sccp np700 $SEG1" -e "sccp np700 $SEG2" \
 	-e "sccp np700 $UDT_NO_ROUTE" -e 'expect UDTS opc=np700' \
 	-e "sccp np700 $XUDT_HOP1" -e 'expect XUDTS opc=np700' \
 	-e "sccp np700 $UDT_BAD" -e 'expect-none any 500'
@@ -57,6 +64,10 @@ check "the HLR received the UDT byte-identical, from np700" \
 	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.2 .*hex=$UDT_TO_HLR\$" "$SCRATCH/sim-hlr.out"
 check "the HLR received the XUDT with hop counter 4" \
 	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.2 .*hex=$XUDT_HOP4\$" "$SCRATCH/sim-hlr.out"
+wait_line "$SCRATCH/sim-hlr.out" "^RX .*hex=$SEG2_FWD\$" 5
+check "the HLR received both XUDT segments in order, segmentation parameter kept" \
+	bash -c "grep -E '^RX si=3 opc=1.1.1 dpc=1.2.2 .*hex=($SEG1_FWD|$SEG2_FWD)\$' '$SCRATCH/sim-hlr.out' |
+		sed 's/.*hex=//' | tr '\n' ' ' | grep -qx '$SEG1_FWD $SEG2_FWD '"
 check "the MSC received the UDT with the called GT replaced" \
 	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.3 .*hex=$UDT_AT_MSC\$" "$SCRATCH/sim-msc.out"
 check "the GMSC got the UDTS (no translation for this specific address)" \
@@ -68,7 +79,7 @@ stats=$(np700_vty 'show sccp statistics')
 echo "$stats"
 ctr() { awk -v n="$1" '$1 == n { print $2; exit }' <<<"$stats"; }
 check "np700 counted the malformed message" test "$(ctr rx:bad_syntax)" = 1
-check "np700 counted 3 forwards" test "$(ctr route:forward)" = 3
+check "np700 counted 5 forwards" test "$(ctr route:forward)" = 5
 check "np700 counted 1 UDTS and 1 XUDTS sent" test "$(ctr tx:udts)/$(ctr tx:xudts)" = 1/1
 check "np700 logged the malformed message" grep -q 'malformed SCCP message' "$SCRATCH/np700.log"
 

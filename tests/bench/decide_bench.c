@@ -1,0 +1,228 @@
+/* Decision latency under a provisioning load (not part of make check; built by contrib/bench.sh).
+ * In process, on a store filled by `np700_gen fill DIR N TOTAL`: decisions arrive on the main
+ * thread at a fixed rate (open loop, like signalling traffic); each one's latency is the time from
+ * its arrival to the end of its np700_decide(), so a decision that arrives while the loop is busy
+ * waits — as an IAM would. After a warm-up (the first lookups fault the store's pages into the
+ * mapping), phases of SECONDS each:
+ *   idle    no writes (again at the end: idle-after);
+ *   writer  a bulk load runs through the store's writer thread (np700's design: batches of BATCH
+ *           creates, up to 4 queued, committed off the loop; done() callbacks on the loop);
+ *   inline  the same load committed on the event loop itself (the design before the writer).
+ *   decide_bench DIR N TOTAL [SECONDS [RATE [BATCH]]]
+ * Prints one line per phase: "phase p50_us p99_us p999_us max_us decisions writes_per_s". */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+
+#include <np700/decision.h>
+#include <np700/logging.h>
+#include <np700/store.h>
+#include <np700/store_writer.h>
+
+#include "gen_shape.h"
+
+static struct np700_store *st;
+static uint64_t n_existing, total, next_new, written;
+static unsigned int batch = 1024, in_flight;
+static struct np700_store_writer *w;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct wjob {
+	struct np700_store_wjob wjob;
+	uint64_t first;
+	unsigned int n, ok;
+};
+
+static void create_range(struct np700_store_txn *txn, uint64_t first, unsigned int n, unsigned int *ok)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		struct np700_binding b;
+		make_binding(first + k, total, &b);
+		if (!np700_store_binding_create(st, txn, &b))
+			(*ok)++;
+	}
+}
+
+static void wjob_run(struct np700_store_wjob *wjob, struct np700_store_txn *txn)
+{
+	struct wjob *j = container_of(wjob, struct wjob, wjob);
+
+	j->ok = 0;
+	create_range(txn, j->first, j->n, &j->ok);
+}
+
+static bool load_on;
+/* BENCH_DRY_RUN=1: decisions without the fraud/rate accounting (store reads only) */
+static bool dry_run;
+
+static void wjob_submit(struct wjob *j)
+{
+	j->first = next_new;
+	j->n = batch;
+	next_new += batch;
+	in_flight++;
+	np700_store_writer_submit(w, &j->wjob);
+}
+
+static void wjob_done(struct np700_store_wjob *wjob, int rc)
+{
+	struct wjob *j = container_of(wjob, struct wjob, wjob);
+
+	in_flight--;
+	if (!rc)
+		written += j->ok;
+	if (load_on && next_new + batch <= total)
+		wjob_submit(j);
+}
+
+/* one decision on an existing binding's pair; the latency counts from \a arrival */
+static uint64_t decide_one(uint64_t k, uint64_t arrival)
+{
+	struct np700_binding b;
+	struct np700_decision d;
+	uint64_t i = mix(k * 7 + 3) % n_existing;
+
+	make_binding(i, total, &b);
+	np700_decide_ex(st, b.x, b.a, NP700_SVC_VOICE, time(NULL), dry_run ? NP700_DECIDE_DRY_RUN : 0, &d);
+	return now_ns() - arrival;
+}
+
+enum mode { IDLE, WRITER, INLINE };
+
+static void arrival_cb(void *data)
+{
+}
+
+static struct osmo_timer_list arrival_timer;
+
+static void phase(const char *name, enum mode mode, double seconds, unsigned int rate, bool print)
+{
+	uint64_t n = (uint64_t)(seconds * rate), k = 0, interval = 1000000000ULL / rate, t0, *lat;
+	uint64_t written0 = written, t_end;
+	struct wjob jobs[4];
+	unsigned int j;
+
+	lat = calloc(n, sizeof(*lat));
+	memset(jobs, 0, sizeof(jobs));
+	if (mode == WRITER) {
+		load_on = true;
+		for (j = 0; j < 4; j++) {
+			jobs[j].wjob.run = wjob_run;
+			jobs[j].wjob.done = wjob_done;
+			wjob_submit(&jobs[j]);
+		}
+	}
+	t0 = now_ns();
+	while (k < n) {
+		uint64_t t = now_ns();
+		/* every decision that has arrived by now is served, oldest first */
+		while (k < n && t0 + k * interval <= t) {
+			lat[k] = decide_one(k, t0 + k * interval);
+			k++;
+			t = now_ns();
+		}
+		if (k >= n)
+			break;
+		/* like an event loop: asleep until the next arrival (no spinning, which would compete
+		 * with the writer for a core, and be throttled under SCHED_FIFO) */
+		if (mode == WRITER) {
+			uint64_t d = t0 + k * interval - now_ns();
+			if ((int64_t)d > 0) {
+				osmo_timer_schedule(&arrival_timer, d / 1000000000, (d % 1000000000) / 1000);
+				osmo_select_main_ctx(0);	/* the writer's eventfd (done()) or the timer */
+				osmo_timer_del(&arrival_timer);
+			} else {
+				osmo_select_main_ctx(1);
+			}
+		} else if (mode == IDLE || next_new + batch > total) {
+			struct timespec ts = { .tv_sec = (t0 + k * interval) / 1000000000,
+					       .tv_nsec = (t0 + k * interval) % 1000000000 };
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		} else {
+			/* the old server: a batch read from the socket is committed right here */
+			struct np700_store_txn *txn;
+			unsigned int ok = 0;
+			if (!np700_store_txn_begin(st, &txn)) {
+				create_range(txn, next_new, batch, &ok);
+				if (!np700_store_txn_commit(txn))
+					written += ok;
+			}
+			next_new += batch;
+		}
+	}
+	t_end = now_ns();
+	if (mode == WRITER) {
+		load_on = false;
+		while (in_flight)
+			osmo_select_main_ctx(0);
+	}
+	qsort(lat, n, sizeof(*lat), cmp_u64);
+	if (print)
+		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f\n", name, lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3,
+	       lat[n * 999 / 1000] / 1e3, lat[n - 1] / 1e3, n, (written - written0) / ((t_end - t0) / 1e9));
+	fflush(stdout);
+	free(lat);
+}
+
+int main(int argc, char **argv)
+{
+	struct np700_store_cfg cfg = { .map_size = (size_t)64 << 30, .max_pairs_per_x = 5000,
+				       .plan = &np700_numplan_default };
+	void *ctx = talloc_named_const(NULL, 0, "decide_bench");
+	double seconds = 5;
+	unsigned int rate = 10000;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: decide_bench DIR N TOTAL [SECONDS [RATE [BATCH]]]\n");
+		return 2;
+	}
+	osmo_init_logging2(ctx, &np700_log_info);
+	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
+	dry_run = getenv("BENCH_DRY_RUN") && atoi(getenv("BENCH_DRY_RUN"));
+	gen_t0 = getenv("NP700_GEN_T0") ? atoll(getenv("NP700_GEN_T0")) : time(NULL);
+	cfg.path = argv[1];
+	n_existing = next_new = strtoull(argv[2], NULL, 10);
+	total = strtoull(argv[3], NULL, 10);
+	if (argc > 4)
+		seconds = atof(argv[4]);
+	if (argc > 5)
+		rate = atoi(argv[5]);
+	if (argc > 6)
+		batch = atoi(argv[6]);
+	osmo_timer_setup(&arrival_timer, arrival_cb, NULL);
+	if (np700_store_open(ctx, &cfg, &st) || np700_store_writer_start(ctx, st, &w))
+		return 1;
+	/* the first lookups fault the store's pages into the mapping: not what is measured */
+	phase("warm-up", IDLE, seconds, rate, false);
+	phase("idle", IDLE, seconds, rate, true);
+	phase("writer", WRITER, seconds, rate, true);
+	phase("inline", INLINE, seconds, rate, true);
+	phase("idle-after", IDLE, seconds, rate, true);
+	np700_store_writer_stop(w);
+	np700_store_close(st);
+	return 0;
+}

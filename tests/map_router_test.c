@@ -1,0 +1,749 @@
+/* MAP router in-process: SMSC, HLR, MSC are played by this test. Every message np700 sends goes
+ * through the real SCCP relay into a captured transmit function, is decoded back and printed;
+ * the answers are encoded with the codec encoders and fed in through sccp_relay_rx(). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/msgb.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+
+#include <np700/cdr.h>
+#include <np700/decision.h>
+#include <np700/logging.h>
+#include <np700/map.h>
+#include <np700/map_router.h>
+#include <np700/np700.h>
+#include <np700/sccp.h>
+#include <np700/sms_tpdu.h>
+#include <np700/store.h>
+#include <np700/tcap.h>
+
+#define NOW	1800000000
+
+#define OWN_PC	100
+#define STP_PC	200
+#define NP_GT	"8613900000700"		/* np700's GT */
+#define SMSC	"8613800100500"
+#define MSC_A	"8613900000111"
+#define MSC_B	"8613900000123"
+#define IMSI_A	"460001111111111"
+#define IMSI_B	"460002222222222"
+
+#define A	"8613800000001"
+#define B	"8613900000002"
+#define C	"8613700000003"
+#define X1	"700100000000001"	/* AXB A-B */
+#define X3	"700100000000003"	/* AX A */
+#define XU	"700100000000009"	/* in the pool, unbound */
+#define XN	"700900000000001"	/* in no pool */
+
+static void *ctx;
+static char dir[64];
+static struct np700_store *st;
+static struct np700 g;
+static struct sccp_relay *relay;
+static struct map_router *mr;
+
+/* --- the network side */
+
+struct cap {
+	uint32_t dpc;
+	uint8_t data[300];
+	size_t len;
+};
+static struct cap caps[8];
+static unsigned int n_caps;
+static struct tcap_tid last_otid;	/* otid of the last Begin/Continue np700 sent */
+
+static int tx_cb(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
+{
+	if (n_caps >= ARRAY_SIZE(caps) || len > sizeof(caps[0].data)) {
+		printf("  !! capture overflow\n");
+		return -ENOSPC;
+	}
+	caps[n_caps].dpc = dpc;
+	memcpy(caps[n_caps].data, data, len);
+	caps[n_caps].len = len;
+	n_caps++;
+	return 0;
+}
+
+static void print_addr(const char *n, const struct map_addr *a)
+{
+	if (a->present)
+		printf(" %s=%u/%s", n, a->ton, a->digits);
+}
+
+static void print_tpdu(const uint8_t *ui, size_t len, bool mo)
+{
+	struct sms_tpdu t;
+
+	if (sms_tpdu_decode(&t, ui, len, mo) < 0) {
+		printf(" TPDU?");
+		return;
+	}
+	printf(" %s=%u/%s", mo ? "TP-DA" : "TP-OA", t.addr.ton, t.addr.digits);
+	if (t.concat)
+		printf(" concat=%u/%u/%u", t.concat_ref, t.concat_seq, t.concat_max);
+}
+
+static void print_fwd(const struct tcap_component *c)
+{
+	struct map_fwd_sm f;
+
+	if (map_dec_fwd_sm(&f, c->param, c->param_len) < 0) {
+		printf(" fwdSM?");
+		return;
+	}
+	if (f.da_type == MAP_SM_RP_DA_IMSI)
+		printf(" DA-IMSI=%s", f.da_imsi);
+	else
+		print_addr("DA-SCA", &f.da_addr);
+	print_addr(f.oa_type == MAP_SM_RP_OA_MSISDN ? "OA-MSISDN" : "OA-SCA", &f.oa_addr);
+	print_tpdu(f.ui, f.ui_len, f.da_type == MAP_SM_RP_DA_SCA);
+	if (f.more_msgs)
+		printf(" more");
+}
+
+/* the operation an answer belongs to: the test knows what it asked */
+static int answer_op;
+
+static void print_comp(const struct tcap_component *c, int version)
+{
+	switch (c->type) {
+	case TCAP_COMP_INVOKE:
+		printf(" Invoke %s", get_value_string(map_opcode_names, c->opcode));
+		if (c->opcode == MAP_OP_SEND_ROUTING_INFO_FOR_SM) {
+			struct map_sri_sm q;
+
+			if (map_dec_sri_sm(&q, c->param, c->param_len) == 0) {
+				print_addr("MSISDN", &q.msisdn);
+				print_addr("SCA", &q.sca);
+			}
+		} else if (c->opcode == MAP_OP_MT_FORWARD_SM || c->opcode == MAP_OP_FORWARD_SM) {
+			print_fwd(c);
+		}
+		break;
+	case TCAP_COMP_RR_LAST:
+	case TCAP_COMP_RR_NOTLAST:
+		printf(" Result");
+		if (!c->param)
+			break;
+		if (answer_op == MAP_OP_SEND_ROUTING_INFO) {
+			struct map_sri_res r;
+
+			if (map_dec_sri_res(&r, c->param, c->param_len, version) == 0) {
+				if (r.imsi_present)
+					printf(" IMSI=%s", r.imsi);
+				print_addr("routing-number", &r.roaming_number);
+			}
+		} else if (answer_op == MAP_OP_SEND_ROUTING_INFO_FOR_SM) {
+			struct map_sri_sm_res r;
+
+			if (map_dec_sri_sm_res(&r, c->param, c->param_len) == 0)
+				printf(" IMSI=%s NNN=%s", r.imsi, r.nnn.digits);
+		} else {
+			printf(" param=%s", osmo_hexdump_nospc(c->param, c->param_len));
+		}
+		break;
+	case TCAP_COMP_RETURN_ERROR:
+		printf(" Error %s", get_value_string(map_error_names, c->error_code));
+		if (c->param)
+			printf(" param=%s", osmo_hexdump_nospc(c->param, c->param_len));
+		break;
+	case TCAP_COMP_REJECT:
+		printf(" Reject type=%d problem=%d", c->problem_type, c->problem);
+		break;
+	}
+}
+
+/* print and forget what np700 sent */
+static void flush(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n_caps; i++) {
+		struct sccp_msg sm;
+		struct tcap_msg m;
+		int ac = 0, version = 1;
+
+		if (sccp_msg_parse(&sm, caps[i].data, caps[i].len, SCCP_VAR_ITU, NULL) < 0) {
+			printf("  -> DPC %u: unparsable SCCP\n", caps[i].dpc);
+			continue;
+		}
+		printf("  -> DPC %u %s cd=%s/%u cg=%s/%u:", caps[i].dpc, get_value_string(sccp_msg_type_names, sm.type),
+		       sm.called.digits, sm.called.ssn, sm.calling.digits, sm.calling.ssn);
+		if (tcap_decode(&m, sm.data, sm.data_len) < 0) {
+			printf(" undecodable TCAP\n");
+			continue;
+		}
+		printf(" %s", get_value_string(tcap_msg_type_names, m.type));
+		if (m.otid.len)
+			printf(" otid=%u", tcap_tid_get(&m.otid));
+		if (m.dtid.len)
+			printf(" dtid=%u", tcap_tid_get(&m.dtid));
+		if (m.p_abort_present)
+			printf(" P-Abort %s", get_value_string(tcap_pabort_cause_names, m.p_abort_cause));
+		if (m.dlg.pdu != TCAP_DLG_NONE && map_acn_parse(&m.dlg.acn, &ac, &version) == 0)
+			printf(" %s(%s v%d)", get_value_string(tcap_dlg_pdu_names, m.dlg.pdu),
+			       get_value_string(map_ac_names, ac), version);
+		else if (m.dlg.pdu != TCAP_DLG_NONE)
+			printf(" %s", get_value_string(tcap_dlg_pdu_names, m.dlg.pdu));
+		for (j = 0; j < m.num_comp; j++)
+			print_comp(&m.comp[j], version);
+		printf("\n");
+		if (m.type == TCAP_BEGIN || m.type == TCAP_CONTINUE)
+			last_otid = m.otid;
+	}
+	n_caps = 0;
+}
+
+/* one SCCP UDT from the network into np700 */
+static void net_rx(const char *cd_gt, uint8_t cd_ssn, const char *cg_gt, uint8_t cg_ssn, struct msgb *tcap)
+{
+	struct sccp_addr cd, cg;
+	struct sccp_msg sm;
+	uint8_t buf[300];
+	int len;
+
+	sccp_addr_set_gt(&cd, 0, cd_gt[0] == '7' ? 3 : 4, cd_gt, cd_ssn);
+	sccp_addr_set_gt(&cg, 0, 4, cg_gt, cg_ssn);
+	sccp_msg_init_unitdata(&sm, &cd, &cg, msgb_data(tcap), msgb_length(tcap), false);
+	len = sccp_msg_encode_buf(buf, sizeof(buf), &sm, SCCP_VAR_ITU);
+	if (len < 0)
+		printf("  !! encode %d\n", len);
+	else
+		sccp_relay_rx(relay, STP_PC, OWN_PC, 0, buf, len);
+	msgb_free(tcap);
+	flush();
+}
+
+static struct msgb *new_msg(void)
+{
+	return msgb_alloc(1024, "test");
+}
+
+static struct tcap_tid tid(uint32_t v)
+{
+	struct tcap_tid t;
+
+	tcap_tid_set(&t, v);
+	return t;
+}
+
+/* a Begin with one Invoke in application context ac / version (version 1: no dialogue portion) */
+static struct msgb *begin(uint32_t otid, int ac, int version, int op, struct msgb *par)
+{
+	struct msgb *msg = new_msg();
+	struct tcap_tid t = tid(otid);
+	struct tcap_oid acn;
+
+	map_acn(&acn, ac, version);
+	tcap_enc_begin_invoke(msg, &t, version >= 2 ? &acn : NULL, 1, op, msgb_data(par), msgb_length(par));
+	msgb_free(par);
+	return msg;
+}
+
+static struct msgb *end_result(int op, struct msgb *par, bool aare, int ac, int version)
+{
+	struct msgb *msg = new_msg();
+	struct tcap_oid acn;
+
+	map_acn(&acn, ac, version);
+	tcap_enc_end_result(msg, &last_otid, aare ? &acn : NULL, 1, op, par ? msgb_data(par) : NULL,
+			    par ? msgb_length(par) : 0);
+	msgb_free(par);
+	return msg;
+}
+
+static struct msgb *end_error(int err, int ac, int version)
+{
+	struct msgb *msg = new_msg();
+	struct tcap_oid acn;
+
+	map_acn(&acn, ac, version);
+	tcap_enc_end_error(msg, &last_otid, &acn, 1, err, NULL, 0);
+	return msg;
+}
+
+/* --- SMS TPDUs */
+
+static size_t deliver(uint8_t *buf, const char *oa, uint8_t ton, int ref, int seq, int max, bool more)
+{
+	size_t n = 0;
+	int rc;
+
+	/* MTI deliver, MMS set = no more messages waiting */
+	buf[n++] = (more ? 0x00 : 0x04) | (ref >= 0 ? 0x40 : 0);
+	rc = sms_addr_encode(buf + n, 20, ton, SMS_NPI_ISDN, oa);
+	n += rc;
+	buf[n++] = 0x00;	/* PID */
+	buf[n++] = 0x04;	/* DCS 8-bit */
+	memcpy(buf + n, "\x62\x11\x28\x08\x00\x00\x00", 7);
+	n += 7;
+	if (ref >= 0) {
+		buf[n++] = 6 + 5;
+		memcpy(buf + n, (uint8_t[]){ 5, 0, 3, ref, max, seq }, 6);
+		n += 6;
+	} else {
+		buf[n++] = 5;
+	}
+	memcpy(buf + n, "hello", 5);
+	return n + 5;
+}
+
+static size_t submit(uint8_t *buf, const char *da, uint8_t ton)
+{
+	size_t n = 0;
+
+	buf[n++] = 0x01;	/* SMS-SUBMIT, no VP */
+	buf[n++] = 0x42;	/* MR */
+	n += sms_addr_encode(buf + n, 20, ton, SMS_NPI_ISDN, da);
+	buf[n++] = 0x00;
+	buf[n++] = 0x04;
+	buf[n++] = 2;
+	buf[n++] = 'h';
+	buf[n++] = 'i';
+	return n;
+}
+
+/* --- the peers */
+
+static void smsc_sri_sm(uint32_t otid, const char *x)
+{
+	struct msgb *p = new_msg();
+
+	printf("SMSC: SRI-SM MSISDN=%s\n", x);
+	map_enc_sri_sm(p, MAP_TON_NATIONAL, MAP_NPI_ISDN, x, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
+	answer_op = MAP_OP_SEND_ROUTING_INFO_FOR_SM;
+	net_rx(x, 6, SMSC, 8, begin(otid, MAP_AC_SHORT_MSG_GATEWAY, 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
+}
+
+static char corr_imsi[16];
+
+/* SRI-SM and remember the correlation IMSI np700 answered */
+static void smsc_sri_sm_keep(uint32_t otid, const char *x)
+{
+	struct map_router_cfg *cfg = map_router_cfg(mr);
+	static uint64_t next;
+
+	if (!next)
+		next = cfg->corr_first;
+	snprintf(corr_imsi, sizeof(corr_imsi), "%015" PRIu64, next++);
+	smsc_sri_sm(otid, x);
+}
+
+static void smsc_mt(uint32_t otid, int version, const char *imsi, const char *from, int ref, int seq, int max,
+		    bool more)
+{
+	struct msgb *p = new_msg();
+	uint8_t ui[64];
+	size_t n = deliver(ui, from, SMS_TON_INTERNATIONAL, ref, seq, max, more);
+
+	printf("SMSC: %s v%d IMSI=%s TP-OA=%s%s\n", version >= 3 ? "MT-FSM" : "forwardSM", version, imsi, from,
+	       more ? " more" : "");
+	map_enc_fwd_sm(p, imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, more);
+	answer_op = version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM;
+	net_rx(NP_GT, 8, SMSC, 8, begin(otid, MAP_AC_SHORT_MSG_MT_RELAY, version,
+					version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM, p));
+}
+
+static void hlr_answers(const char *msisdn, const char *imsi, const char *msc)
+{
+	struct msgb *p = new_msg();
+
+	printf("HLR of %s: IMSI=%s MSC=%s\n", msisdn, imsi, msc);
+	map_enc_sri_sm_res(p, imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, msc, NULL);
+	net_rx(NP_GT, 8, msisdn, 6, end_result(MAP_OP_SEND_ROUTING_INFO_FOR_SM, p, true, MAP_AC_SHORT_MSG_GATEWAY, 3));
+}
+
+static void msc_delivers(const char *msc, int version)
+{
+	printf("MSC %s: delivered\n", msc);
+	net_rx(NP_GT, 8, msc, 8, end_result(version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM, NULL, true,
+					    MAP_AC_SHORT_MSG_MT_RELAY, version));
+}
+
+/* --- records */
+
+static void cdr_hook(const struct cdr_record *r, void *priv)
+{
+	char line[1024];
+
+	if (cdr_format(r, line, sizeof(line)) < 0)
+		printf("  record: unformattable\n");
+	else
+		printf("  record: %s\n", line);
+}
+
+/* --- setup */
+
+static void customer(uint32_t id, const char *first, const char *last)
+{
+	struct np700_customer c = { .id = id };
+	struct np700_pool p = { .customer_id = id };
+
+	snprintf(c.name, sizeof(c.name), "customer%u", id);
+	OSMO_STRLCPY_ARRAY(p.first, first);
+	OSMO_STRLCPY_ARRAY(p.last, last);
+	if (np700_store_customer_put(st, &c) || np700_store_pool_add(st, &p))
+		printf("customer setup failed\n");
+}
+
+static void bind(enum np700_mode mode, const char *x, const char *a, const char *b)
+{
+	struct np700_binding bd = {
+		.customer_id = 1, .mode = mode, .created = NOW - 100,
+		.expires = mode == NP700_MODE_AX ? 0 : NOW + 86400,
+		.services = NP700_SVC_VOICE | NP700_SVC_SMS,
+	};
+
+	OSMO_STRLCPY_ARRAY(bd.x, x);
+	OSMO_STRLCPY_ARRAY(bd.a, a);
+	if (b)
+		OSMO_STRLCPY_ARRAY(bd.b, b);
+	snprintf(bd.order_id, sizeof(bd.order_id), "o%s", x + 12);
+	printf("bind %s X=%s A=%s B=%s: %d\n", np700_mode_name(mode), x, a, b ? b : "-",
+	       np700_store_binding_create(st, NULL, &bd));
+}
+
+static void setup(void)
+{
+	struct np700_store_cfg cfg = {
+		.path = dir, .map_size = 16 << 20, .max_pairs_per_x = 100, .plan = &np700_numplan_default,
+	};
+	struct sccp_route rt = { 0 };
+
+	if (np700_store_open(ctx, &cfg, &st)) {
+		printf("store open failed\n");
+		exit(1);
+	}
+	customer(1, "700100000000000", "700100000009999");
+	bind(NP700_MODE_AXB, X1, A, B);
+	bind(NP700_MODE_AX, X3, A, NULL);
+
+	g.ctx = ctx;
+	g.plan = np700_numplan_default;
+	g.store = st;
+
+	relay = sccp_relay_alloc(ctx, 0);
+	sccp_relay_set_variant(relay, SCCP_VAR_ITU);
+	sccp_relay_set_own_pc(relay, OWN_PC);
+	sccp_relay_set_tx_cb(relay, tx_cb, NULL);
+	sccp_relay_add_local_gt(relay, NP_GT);
+	/* X's GT leads to np700 itself; everything else to the STP */
+	OSMO_STRLCPY_ARRAY(rt.prefix, "700");
+	rt.pc = OWN_PC;
+	sccp_route_add(sccp_relay_routes(relay), &rt);
+	OSMO_STRLCPY_ARRAY(rt.prefix, "86");
+	rt.pc = STP_PC;
+	sccp_route_add(sccp_relay_routes(relay), &rt);
+
+	mr = map_router_alloc(&g, relay);
+	map_router_start(mr);
+	map_router_set_cdr_hook(mr, cdr_hook, NULL);
+}
+
+/* --- scenarios */
+
+static void test_sri(void)
+{
+	struct msgb *p;
+	static const char *xs[] = { X1, XU, XN, "70010000000000" };
+	unsigned int i;
+
+	printf("\n== SRI for X\n");
+	for (i = 0; i < ARRAY_SIZE(xs); i++) {
+		p = new_msg();
+		printf("GMSC: SRI v3 MSISDN=%s\n", xs[i]);
+		map_enc_sri(p, 3, MAP_TON_NATIONAL, MAP_NPI_ISDN, xs[i], "8613900000999");
+		answer_op = MAP_OP_SEND_ROUTING_INFO;
+		net_rx(strlen(xs[i]) == 15 ? xs[i] : X1, 6, "8613900000999", 8,
+		       begin(0x100 + i, MAP_AC_LOC_INFO_RETRIEVAL, 3, MAP_OP_SEND_ROUTING_INFO, p));
+	}
+	p = new_msg();
+	printf("GMSC: SRI v2 MSISDN=%s\n", X1);
+	map_enc_sri(p, 2, MAP_TON_NATIONAL, MAP_NPI_ISDN, X1, NULL);
+	net_rx(X1, 6, "8613900000999", 8, begin(0x110, MAP_AC_LOC_INFO_RETRIEVAL, 2, MAP_OP_SEND_ROUTING_INFO, p));
+
+	printf("routing-number-prefix 9: %d; 99: %d\n", map_router_check_rn_prefix("9", 15),
+	       map_router_check_rn_prefix("99", 15));
+	OSMO_STRLCPY_ARRAY(map_router_cfg(mr)->rn_prefix, "9");
+	p = new_msg();
+	printf("GMSC: SRI v3 MSISDN=%s\n", X1);
+	map_enc_sri(p, 3, MAP_TON_NATIONAL, MAP_NPI_ISDN, X1, "8613900000999");
+	net_rx(X1, 6, "8613900000999", 8, begin(0x111, MAP_AC_LOC_INFO_RETRIEVAL, 3, MAP_OP_SEND_ROUTING_INFO, p));
+	map_router_cfg(mr)->rn_prefix[0] = '\0';
+}
+
+static void mt_ok(uint32_t otid, const char *x, const char *from, const char *to, const char *imsi, const char *msc)
+{
+	smsc_sri_sm_keep(otid, x);
+	smsc_mt(otid + 1, 3, corr_imsi, from, -1, 0, 0, false);
+	hlr_answers(to, imsi, msc);
+	msc_delivers(msc, 3);
+}
+
+static void test_mt(void)
+{
+	printf("\n== AXB: A -> X, B sees X\n");
+	mt_ok(0x200, X1, A, B, IMSI_B, MSC_B);
+	printf("\n== AXB: B -> X, A sees X\n");
+	mt_ok(0x210, X1, B, A, IMSI_A, MSC_A);
+	printf("\n== AX: C -> X, A sees X\n");
+	mt_ok(0x220, X3, C, A, IMSI_A, MSC_A);
+
+	printf("\n== AXB: C (not in the binding) -> X\n");
+	smsc_sri_sm_keep(0x230, X1);
+	smsc_mt(0x231, 3, corr_imsi, C, -1, 0, 0, false);
+
+	printf("\n== unbound and unknown X\n");
+	smsc_sri_sm(0x240, XU);
+	smsc_sri_sm(0x241, XN);
+	printf("MT-FSM for an IMSI np700 never handed out\n");
+	smsc_mt(0x242, 3, "460009990999999", A, -1, 0, 0, false);
+
+	printf("\n== HLR error\n");
+	smsc_sri_sm_keep(0x250, X1);
+	smsc_mt(0x251, 3, corr_imsi, A, -1, 0, 0, false);
+	printf("HLR: absentSubscriberSM\n");
+	net_rx(NP_GT, 8, B, 6, end_error(MAP_ERR_ABSENT_SUBSCRIBER_SM, MAP_AC_SHORT_MSG_GATEWAY, 3));
+
+	printf("\n== MSC error\n");
+	smsc_sri_sm_keep(0x260, X1);
+	smsc_mt(0x261, 3, corr_imsi, A, -1, 0, 0, false);
+	hlr_answers(B, IMSI_B, MSC_B);
+	printf("MSC: absentSubscriberSM\n");
+	net_rx(NP_GT, 8, MSC_B, 8, end_error(MAP_ERR_ABSENT_SUBSCRIBER_SM, MAP_AC_SHORT_MSG_MT_RELAY, 3));
+
+	printf("\n== peer timeout (HLR silent)\n");
+	smsc_sri_sm_keep(0x270, X1);
+	smsc_mt(0x271, 3, corr_imsi, A, -1, 0, 0, false);
+	printf("(11 s pass)\n");
+	osmo_gettimeofday_override_add(11, 0);
+	osmo_timers_update();
+	flush();
+
+	printf("\n== MSC refuses v3 -> v2\n");
+	smsc_sri_sm_keep(0x280, X1);
+	smsc_mt(0x281, 3, corr_imsi, A, -1, 0, 0, false);
+	hlr_answers(B, IMSI_B, MSC_B);
+	{
+		struct msgb *msg = new_msg();
+		struct tcap_oid v2;
+
+		printf("MSC: Abort, ACN not supported, v2 offered\n");
+		map_acn(&v2, MAP_AC_SHORT_MSG_MT_RELAY, 2);
+		tcap_enc_abort_acn_not_supported(msg, &last_otid, &v2);
+		net_rx(NP_GT, 8, MSC_B, 8, msg);
+	}
+	msc_delivers(MSC_B, 2);
+
+	printf("\n== SMSC speaks v2\n");
+	smsc_sri_sm_keep(0x290, X1);
+	smsc_mt(0x291, 2, corr_imsi, A, -1, 0, 0, false);
+	hlr_answers(B, IMSI_B, MSC_B);
+	msc_delivers(MSC_B, 2);
+
+	printf("\n== concatenated SMS: two parts through one correlation\n");
+	smsc_sri_sm_keep(0x2a0, X1);
+	smsc_mt(0x2a1, 3, corr_imsi, A, 7, 1, 2, false);
+	hlr_answers(B, IMSI_B, MSC_B);
+	msc_delivers(MSC_B, 3);
+	printf("(part 2: the recipient is known, no HLR query)\n");
+	smsc_mt(0x2a2, 3, corr_imsi, A, 7, 2, 2, false);
+	msc_delivers(MSC_B, 3);
+
+	printf("\n== more messages to send: one dialogue, two messages\n");
+	smsc_sri_sm_keep(0x2b0, X1);
+	smsc_mt(0x2b1, 3, corr_imsi, A, 8, 1, 2, true);
+	hlr_answers(B, IMSI_B, MSC_B);
+	{
+		struct msgb *msg = new_msg();
+		struct tcap_tid mine = tid(0x5b1);
+		struct tcap_oid acn;
+
+		printf("MSC: Continue with result (ready for more)\n");
+		map_acn(&acn, MAP_AC_SHORT_MSG_MT_RELAY, 3);
+		tcap_enc_continue_result(msg, &mine, &last_otid, &acn, 1, MAP_OP_MT_FORWARD_SM, NULL, 0);
+		net_rx(NP_GT, 8, MSC_B, 8, msg);
+	}
+	{
+		struct msgb *msg = new_msg(), *p = new_msg();
+		struct tcap_tid mine = tid(0x2b1);
+		uint8_t ui[64];
+		size_t n = deliver(ui, A, SMS_TON_INTERNATIONAL, 8, 2, 2, false);
+
+		printf("SMSC: Continue MT-FSM part 2\n");
+		map_enc_fwd_sm(p, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, false);
+		tcap_enc_continue_invoke(msg, &mine, &last_otid, 2, MAP_OP_MT_FORWARD_SM, msgb_data(p), msgb_length(p));
+		msgb_free(p);
+		net_rx(NP_GT, 8, SMSC, 8, msg);
+	}
+	printf("MSC %s: delivered (End)\n", MSC_B);
+	{
+		struct msgb *msg = new_msg();
+
+		/* on np700's dialogue towards it: last_otid is np700's otid of its Continue */
+		tcap_enc_end_result(msg, &last_otid, NULL, 1, MAP_OP_MT_FORWARD_SM, NULL, 0);
+		net_rx(NP_GT, 8, MSC_B, 8, msg);
+	}
+}
+
+static void mo(uint32_t otid, const char *from, const char *to)
+{
+	struct msgb *p = new_msg();
+	uint8_t ui[64];
+	size_t n = submit(ui, to, SMS_TON_NATIONAL);
+	uint8_t sca[12], oa[12];
+	int nsca, noa;
+	size_t mark;
+
+	printf("MSC: MO-FSM v3 from %s TP-DA=%s SMSC=%s\n", from, to, SMSC);
+	/* mo-forwardSM-Arg { sm-RP-DA serviceCentreAddressDA [4], sm-RP-OA msisdn [2], sm-RP-UI } */
+	nsca = map_addr_encode(sca, sizeof(sca), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
+	noa = map_addr_encode(oa, sizeof(oa), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, from);
+	ber_open(p, &mark);
+	ber_put_tlv(p, BER_ID(2, 0, 4), sca, nsca);
+	ber_put_tlv(p, BER_ID(2, 0, 2), oa, noa);
+	ber_put_tlv(p, BER_ID_OCTETSTRING, ui, n);
+	ber_close(p, mark, BER_ID_SEQUENCE);
+	answer_op = MAP_OP_MO_FORWARD_SM;
+	net_rx(NP_GT, 8, MSC_A, 8, begin(otid, MAP_AC_SHORT_MSG_MO_RELAY, 3, MAP_OP_MO_FORWARD_SM, p));
+}
+
+static void test_mo(void)
+{
+	printf("\n== MO: A -> X rewritten to B, SMSC told the sender is X\n");
+	mo(0x300, A, X1);
+	printf("SMSC: accepted\n");
+	net_rx(NP_GT, 8, SMSC, 8, end_result(MAP_OP_MO_FORWARD_SM, NULL, true, MAP_AC_SHORT_MSG_MO_RELAY, 3));
+
+	printf("\n== MO: A -> an ordinary number, relayed unchanged\n");
+	mo(0x310, A, "13900000002");
+	printf("SMSC: accepted\n");
+	net_rx(NP_GT, 8, SMSC, 8, end_result(MAP_OP_MO_FORWARD_SM, NULL, true, MAP_AC_SHORT_MSG_MO_RELAY, 3));
+
+	printf("\n== MO: C -> X (not in the binding)\n");
+	mo(0x320, C, X1);
+
+	printf("\n== MO: mo-rewrite disabled\n");
+	map_router_cfg(mr)->mo_rewrite = false;
+	mo(0x330, A, X1);
+	map_router_cfg(mr)->mo_rewrite = true;
+}
+
+static void test_bad(void)
+{
+	struct msgb *msg;
+	struct tcap_tid t = tid(0x400);
+
+	printf("\n== bad input\n");
+	printf("Begin with garbage after the otid\n");
+	msg = new_msg();
+	memcpy(msgb_put(msg, 9), "\x62\x07\x48\x02\x04\x00\x6c\x05\x01", 9);
+	net_rx(NP_GT, 8, SMSC, 8, msg);
+	printf("Begin with an operation np700 does not serve (updateLocation in gateway context)\n");
+	msg = new_msg();
+	{
+		struct tcap_oid acn;
+		uint8_t par[] = { 0x30, 0x00 };
+
+		map_acn(&acn, MAP_AC_SHORT_MSG_GATEWAY, 3);
+		tcap_enc_begin_invoke(msg, &t, &acn, 1, 2, par, sizeof(par));
+	}
+	net_rx(NP_GT, 8, SMSC, 8, msg);
+	printf("Continue for a dialogue np700 does not have\n");
+	msg = new_msg();
+	{
+		struct tcap_tid o = tid(0x401), d = tid(0x7777);
+
+		tcap_enc_continue_invoke(msg, &o, &d, 1, 44, (uint8_t[]){ 0x30, 0x00 }, 2);
+	}
+	net_rx(NP_GT, 8, SMSC, 8, msg);
+	printf("MT-FSM with a malformed argument\n");
+	msg = new_msg();
+	{
+		struct tcap_oid acn;
+		uint8_t par[] = { 0x30, 0x03, 0x80, 0x01, 0x12 };
+
+		map_acn(&acn, MAP_AC_SHORT_MSG_MT_RELAY, 3);
+		tcap_enc_begin_invoke(msg, &t, &acn, 1, 44, par, sizeof(par));
+	}
+	net_rx(NP_GT, 8, SMSC, 8, msg);
+}
+
+static void test_expiry(void)
+{
+	char imsi[16];
+
+	printf("\n== correlation expiry\n");
+	smsc_sri_sm_keep(0x500, X1);
+	OSMO_STRLCPY_ARRAY(imsi, corr_imsi);
+	printf("correlations %u, dialogues %u\n", map_router_corr_count(mr), map_router_txn_count(mr));
+	printf("(61 s pass)\n");
+	osmo_gettimeofday_override_add(61, 0);
+	osmo_timers_update();
+	printf("correlations %u, dialogues %u\n", map_router_corr_count(mr), map_router_txn_count(mr));
+	smsc_mt(0x501, 3, imsi, A, -1, 0, 0, false);
+}
+
+static void print_ctrs(void)
+{
+	struct rate_ctr_group *cg = map_router_ctrs(mr);
+	unsigned int i;
+
+	printf("\n== counters\n");
+	for (i = 0; i < cg->desc->num_ctr; i++)
+		if (rate_ctr_group_get_ctr(cg, i)->current)
+			printf("%s %" PRIu64 "\n", cg->desc->ctr_desc[i].name, rate_ctr_group_get_ctr(cg, i)->current);
+}
+
+int main(int argc, char **argv)
+{
+	char cmd[128];
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	ctx = talloc_named_const(NULL, 0, "map_router_test");
+	msgb_talloc_ctx_init(ctx, 0);
+	osmo_init_logging2(ctx, &np700_log_info);
+	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
+	log_set_use_color(osmo_stderr_target, 0);
+	log_set_print_timestamp(osmo_stderr_target, 0);
+	log_set_print_category(osmo_stderr_target, 1);
+	log_set_category_filter(osmo_stderr_target, DMAP, 1, LOGL_INFO);
+
+	osmo_gettimeofday_override = true;
+	osmo_gettimeofday_override_time.tv_sec = NOW;
+	osmo_gettimeofday_override_time.tv_usec = 0;
+
+	snprintf(dir, sizeof(dir), "/tmp/np700_map_router_test.XXXXXX");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	setup();
+	test_sri();
+	test_mt();
+	test_mo();
+	test_bad();
+	test_expiry();
+	printf("\ncorrelations %u, dialogues %u\n", map_router_corr_count(mr), map_router_txn_count(mr));
+	print_ctrs();
+
+	map_router_free(mr);
+	np700_store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		printf("cleanup failed\n");
+	printf("done\n");
+	return 0;
+}

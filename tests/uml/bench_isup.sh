@@ -1,0 +1,76 @@
+#!/bin/bash
+# ISUP call-load benchmark, run INSIDE User-Mode Linux by tests/uml/uml_run.sh (issue 3, "measure"):
+# in one run, switch A's simulator places CALLS calls (IAM, ACM, ANM, REL, RLC; WINDOW at a time on
+# distinct CICs; switch B answers automatically)
+#   1. routed by osmo-stp directly from A to B, and
+#   2. to a 700 number X through np700, which translates each IAM and relays the call to B;
+# prints calls per second and the CPU time (user + system, /proc/PID/stat) of every process per
+# call for both, and the ratio. Not part of contrib/test.sh. From the host:
+#   NP700_BUILD=/path/to/build tests/uml/uml_run.sh tests/uml/bench_isup.sh [CALLS [WINDOW]]
+# (contrib/bench.sh runs it if present). np700 logs at notice level and writes its call records.
+set -u
+. "$NP700_SRC/tests/uml/lib.sh"
+
+CALLS=${1:-${BENCH_CALLS:-2000}}
+WINDOW=${2:-${BENCH_WINDOW:-30}}
+A_NUM=13800138000
+B_NUM=13900139000
+X=700123456780001
+TCK=$(getconf CLK_TCK)
+
+# utime + stime of PID in seconds
+cpu_s() {
+	awk -v t="$TCK" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / t }' "/proc/$1/stat"
+}
+
+stp_start
+STP_PID=${_pids[-1]}
+# the circuit groups get 512 CICs each, so that WINDOW calls never wait for a circuit
+np700_config | grep -v '^ logging level .* debug$' |
+	sed -e 's/^  cic 1 31$/  cic 1 512/' >"$SCRATCH/np700.cfg"
+np700_start "$SCRATCH/np700.cfg"
+"$NP700_BUILD/src/np700-ctl" -u demo -q create --customer 1 --mode AXB --x $X --a 86$A_NUM --b 86$B_NUM \
+	--expires +1d >/dev/null || die "cannot provision the binding"
+sim_start swb -q -e 'auto IAM ACM ANM' -e 'auto REL RLC'
+SWB_PID=${_sim_pid[swb]}
+
+declare -A res
+# run NAME DPC CALLED: one load from A; fills res[NAME.*]
+run() {
+	local name=$1 dpc=$2 called=$3 line s0 b0 n0 s1 b1 n1 key
+	s0=$(cpu_s "$STP_PID") b0=$(cpu_s "$SWB_PID") n0=$(cpu_s "$NP700_PID")
+	line=$("$SS7_SIM" -N "$NODES" -n swa -q -t 600 -e "load $dpc 1 $WINDOW $CALLS $called $A_NUM timeout=500000" \
+		2>>"$SCRATCH/sim-swa.err" | grep '^LOAD ')
+	s1=$(cpu_s "$STP_PID") b1=$(cpu_s "$SWB_PID") n1=$(cpu_s "$NP700_PID")
+	echo "$name: $line"
+	for key in "done" failed seconds cps cpu; do
+		res[$name.$key]=$(field "$line" $key)
+	done
+	res[$name.stp]=$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')
+	res[$name.swb]=$(awk -v a="$b0" -v b="$b1" 'BEGIN { print b - a }')
+	res[$name.np700]=$(awk -v a="$n0" -v b="$n1" 'BEGIN { print b - a }')
+}
+
+log "$CALLS calls, $WINDOW at a time: A -> osmo-stp -> B"
+run direct swb $B_NUM
+sleep 1
+log "$CALLS calls, $WINDOW at a time: A -> osmo-stp -> np700 (X -> B) -> osmo-stp -> B"
+run np700 np700 $X
+
+per_call() {
+	awk -v c="$1" -v n="${res[$2.done]:-0}" 'BEGIN { if (n > 0) printf "%8.1f", c * 1e6 / n; else printf "%8s", "-" }'
+}
+echo
+echo "CPU time per call in microseconds (user + system; /proc/PID/stat has 1/$TCK s resolution)"
+printf "%-7s %6s %6s %8s %8s %8s %8s %8s\n" run "done" failed calls/s osmo-stp sim-A sim-B np700
+for r in direct np700; do
+	printf "%-7s %6s %6s %8s %s %s %s %s\n" $r "${res[$r.done]}" "${res[$r.failed]}" "${res[$r.cps]}" \
+		"$(per_call "${res[$r.stp]}" $r)" "$(per_call "${res[$r.cpu]}" $r)" "$(per_call "${res[$r.swb]}" $r)" \
+		"$(per_call "${res[$r.np700]}" $r)"
+done
+awk -v a="${res[np700.cps]}" -v b="${res[direct.cps]}" \
+	'BEGIN { if (b > 0) printf "\nratio: calls/s through np700 / calls/s direct = %.3f\n", a / b }'
+np700_vty "show rate-counters" | grep -E 'call:(attempts|translated|answered):' | sed 's/^/  /'
+check "every direct call completed" test "${res[direct.done]}" = "$CALLS"
+check "every call through np700 completed" test "${res[np700.done]}" = "$CALLS"
+finish
