@@ -42,6 +42,13 @@ static const struct rate_ctr_group_desc decide_ctrg_desc = {
 	.ctr_desc = decide_ctr_desc,
 };
 
+/* Copy a number between two NP700_NUM_MAXLEN + 1 arrays (every number of a binding, a decision
+ * and the fraud usage is one): a fixed-size copy instead of osmo_strlcpy()'s strlen. */
+static inline void num_copy(char *dst, const char *src)
+{
+	memcpy(dst, src, NP700_NUM_MAXLEN + 1);
+}
+
 /* Minutes since local midnight; localtime_r() is costly, and the answer changes once a minute. */
 static unsigned int minute_of_day(time_t now)
 {
@@ -84,7 +91,7 @@ static void fill_binding(struct np700_decision *d, const struct np700_binding *b
 {
 	d->binding_id = b->id;
 	d->customer_id = b->customer_id;
-	OSMO_STRLCPY_ARRAY(d->order_id, b->order_id);
+	memcpy(d->order_id, b->order_id, sizeof(d->order_id));
 	d->mode = b->mode;
 	d->services = b->services;
 	d->max_duration_s = b->max_duration_s;
@@ -98,22 +105,22 @@ static enum np700_reject translate(struct np700_store *st, MDB_txn *t, const str
 	struct np700_fraud_usage u;
 	bool is_a = !strcmp(caller, b->a), is_b = b->b[0] && !strcmp(caller, b->b);
 
-	osmo_strlcpy(d->show_callee, d->x, sizeof(d->show_callee));
+	num_copy(d->show_callee, d->x);
 	switch (b->mode) {
 	case NP700_MODE_AXB:
 		if (!is_a && !is_b)
 			return NP700_REJ_CALLER_NOT_ALLOWED;
-		osmo_strlcpy(d->connect_to, is_a ? b->b : b->a, sizeof(d->connect_to));
+		num_copy(d->connect_to, is_a ? b->b : b->a);
 		dir = is_a ? NP700_DIR_A_TO_B : NP700_DIR_B_TO_A;
 		break;
 	case NP700_MODE_AXN:
 		/* A reaches N; anyone else (N included) reaches A */
-		osmo_strlcpy(d->connect_to, is_a ? b->b : b->a, sizeof(d->connect_to));
+		num_copy(d->connect_to, is_a ? b->b : b->a);
 		dir = is_a ? NP700_DIR_A_TO_B : NP700_DIR_B_TO_A;
 		break;
 	case NP700_MODE_AX:
 		if (!is_a) {
-			osmo_strlcpy(d->connect_to, b->a, sizeof(d->connect_to));
+			num_copy(d->connect_to, b->a);
 			dir = NP700_DIR_B_TO_A;
 			break;
 		}
@@ -122,18 +129,18 @@ static enum np700_reject translate(struct np700_store *st, MDB_txn *t, const str
 		usage_get(st, t, b->id, &u);
 		if (!u.last_caller[0] || now - u.last_time > (int64_t)b->callback_window_s)
 			return NP700_REJ_NO_CALLBACK;
-		osmo_strlcpy(d->connect_to, u.last_caller, sizeof(d->connect_to));
+		num_copy(d->connect_to, u.last_caller);
 		d->callback = true;
 		dir = NP700_DIR_A_TO_B;
 		break;
 	case NP700_MODE_AXYB:
 		if (is_a && !strcmp(d->x, b->x)) {
-			osmo_strlcpy(d->connect_to, b->b, sizeof(d->connect_to));
-			osmo_strlcpy(d->show_callee, b->y, sizeof(d->show_callee));
+			num_copy(d->connect_to, b->b);
+			num_copy(d->show_callee, b->y);
 			dir = NP700_DIR_A_TO_B;
 		} else if (is_b && !strcmp(d->x, b->y)) {
-			osmo_strlcpy(d->connect_to, b->a, sizeof(d->connect_to));
-			osmo_strlcpy(d->show_callee, b->x, sizeof(d->show_callee));
+			num_copy(d->connect_to, b->a);
+			num_copy(d->show_callee, b->x);
 			dir = NP700_DIR_B_TO_A;
 		} else {
 			return NP700_REJ_CALLER_NOT_ALLOWED;
@@ -252,7 +259,7 @@ int np700_decide_ex(struct np700_store *st, const char *dialled, const char *cal
 	}
 	out->reject = decide_txn(st, t, caller, svc, now, flags, out, &err);
 	store_read_end(st);
-	osmo_strlcpy(out->show_caller, out->x, sizeof(out->show_caller));
+	num_copy(out->show_caller, out->x);
 done:
 	if (out->reject != NP700_REJ_NONE) {
 		out->connect_to[0] = out->show_callee[0] = out->show_caller[0] = '\0';

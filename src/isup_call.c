@@ -26,6 +26,13 @@ static const uint8_t number_params[] = {
 	ISUP_PAR_CONNECTED,	/* last: scrub() removes it forward only */
 };
 
+/* Copy a string between two char arrays of the same size (numbers, order ids): a fixed-size copy
+ * instead of osmo_strlcpy()'s strlen, on the path of every IAM. */
+#define ARRAY_COPY(dst, src) do { \
+		_Static_assert(sizeof(dst) == sizeof(src), "ARRAY_COPY of different sizes"); \
+		memcpy(dst, src, sizeof(dst)); \
+	} while (0)
+
 static uint32_t tdef_s(struct isup_relay *r, int T)
 {
 	return osmo_tdef_get(r->tdefs, T, OSMO_TDEF_S, -1);
@@ -381,8 +388,8 @@ static void try_complete(struct isup_call *call)
 
 	rc = np700_protected_normalise(plan, call->dialled, nat, x, sizeof(x));
 	if (rc == 1) {
-		OSMO_STRLCPY_ARRAY(call->d.x, x);
-		OSMO_STRLCPY_ARRAY(call->cdr.x, x);
+		ARRAY_COPY(call->d.x, x);
+		ARRAY_COPY(call->cdr.x, x);
 		translate(call);
 		return;
 	}
@@ -434,24 +441,24 @@ static void translate(struct isup_call *call)
 	int rc, len;
 
 	/* the decision overwrites call->d, including the dialled number it is given */
-	OSMO_STRLCPY_ARRAY(x, call->d.x);
+	ARRAY_COPY(x, call->d.x);
 	rc = g->store ? np700_decide(g->store, x, call->caller, NP700_SERVICE_VOICE, now_s(), &call->d) : -EIO;
 	if (!g->store)
 		call->d.reject = NP700_REJ_STORE_ERROR;
 	if (rc < 0 && call->d.reject == NP700_REJ_NONE)
 		call->d.reject = NP700_REJ_STORE_ERROR;
-	OSMO_STRLCPY_ARRAY(call->d.x, x);
+	ARRAY_COPY(call->d.x, x);
 	call->cdr.customer_id = call->d.customer_id;
 	call->cdr.binding_id = call->d.binding_id;
-	OSMO_STRLCPY_ARRAY(call->cdr.order_id, call->d.order_id);
+	ARRAY_COPY(call->cdr.order_id, call->d.order_id);
 	if (call->d.reject != NP700_REJ_NONE) {
 		isup_ctr_inc(r, ISUP_CTR_REJ_BASE + call->d.reject);
 		reject_in(call, CDR_OUT_REJECTED, np700_reject_name(call->d.reject), reject_cause(call, call->d.reject));
 		return;
 	}
-	OSMO_STRLCPY_ARRAY(call->cdr.callee, call->d.connect_to);
-	OSMO_STRLCPY_ARRAY(call->cdr.shown_callee, call->d.show_callee);
-	OSMO_STRLCPY_ARRAY(call->cdr.shown_caller, call->d.show_caller);
+	ARRAY_COPY(call->cdr.callee, call->d.connect_to);
+	ARRAY_COPY(call->cdr.shown_callee, call->d.show_callee);
+	ARRAY_COPY(call->cdr.shown_caller, call->d.show_caller);
 
 	rt = isup_route_lookup(r, call->d.connect_to);
 	cg = rt ? isup_cgroup_find(r, rt->cgroup) : NULL;
@@ -580,7 +587,7 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 					 sizeof(call->caller)) < 0)
 			call->caller[0] = '\0';
 	}
-	OSMO_STRLCPY_ARRAY(call->cdr.caller, call->caller);
+	ARRAY_COPY(call->cdr.caller, call->caller);
 	if (isup_msg_get_number(m, ISUP_PAR_CALLED, &n) < 0) {
 		reject_in(call, CDR_OUT_FAILED, "invalid called number", 28);
 		return;

@@ -107,22 +107,45 @@ int map_check_invoke(const struct tcap_component *c, int ac, int version, int *p
 	return 0;
 }
 
-/* TBCD digits of \a len octets at \a v: decimal digits, an 0xF filler only in the last nibble. */
+/* TBCD digits of \a len octets at \a v: decimal digits, an 0xF filler only in the last nibble.
+ * What osmo_bcd2str(..., allow_hex = false) gives, inline: it runs for every address of every
+ * MAP message, and the library's per-digit calls cost more than the rest of the decoding. */
 static int tbcd_decode(char *out, size_t out_len, const uint8_t *v, size_t len)
 {
-	int end = len * 2;
-	int rc;
+	size_t end = len * 2, i;
 
 	if (len && (v[len - 1] >> 4) == 0xf)
 		end--;
-	if ((size_t)end + 1 > out_len)
+	if (end + 1 > out_len)
 		return -EINVAL;
-	if (end == 0) {
-		out[0] = '\0';
-		return 0;
+	for (i = 0; i < end; i++) {
+		uint8_t d = (i & 1) ? v[i / 2] >> 4 : v[i / 2] & 0x0f;
+		if (d > 9)
+			return -EINVAL;
+		out[i] = '0' + d;
 	}
-	rc = osmo_bcd2str(out, out_len, v, 0, end, false);
-	return rc < 0 ? -EINVAL : 0;
+	out[end] = '\0';
+	return 0;
+}
+
+/* Decimal \a digits as TBCD, low nibble first, an odd count filled with 0xF: what
+ * osmo_str2bcd(..., allow_hex = false) gives, inline. \returns octets or -EINVAL. */
+static int tbcd_encode(uint8_t *out, size_t out_size, const char *digits)
+{
+	size_t n = strlen(digits), i;
+
+	if ((n + 1) / 2 > out_size)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		uint8_t d = (uint8_t)(digits[i] - '0');
+		if (d > 9)
+			return -EINVAL;
+		if (i & 1)
+			out[i / 2] = (out[i / 2] & 0x0f) | (d << 4);
+		else
+			out[i / 2] = 0xf0 | d;
+	}
+	return (n + 1) / 2;
 }
 
 /*! Decode the (ISDN-)AddressString element \a t (TON/NPI octet + TBCD digits) into \a a.
@@ -155,7 +178,7 @@ int map_addr_encode(uint8_t *buf, size_t buf_len, uint8_t ton, uint8_t npi, cons
 	buf[0] = 0x80 | (ton << 4) | npi;
 	if (!digits[0])
 		return 1;
-	rc = osmo_str2bcd(buf + 1, buf_len - 1, digits, 0, -1, false);
+	rc = tbcd_encode(buf + 1, buf_len - 1, digits);
 	if (rc < 0)
 		return -EINVAL;
 	return rc + 1;
@@ -182,7 +205,7 @@ int map_imsi_encode(uint8_t *buf, size_t buf_len, const char *imsi)
 
 	if (!osmo_imsi_str_valid(imsi))
 		return -EINVAL;
-	rc = osmo_str2bcd(buf, buf_len, imsi, 0, -1, false);
+	rc = tbcd_encode(buf, buf_len, imsi);
 	return rc < 0 ? -EINVAL : rc;
 }
 

@@ -102,13 +102,13 @@ struct map_router {
 	struct rate_ctr_group *ctrs;
 
 	struct llist_head corrs;
-	DECLARE_HASHTABLE(corr_hash, 10);
+	DECLARE_HASHTABLE(corr_hash, 16);	/* 64k buckets: a minute of SMS at 1000/s */
 	unsigned int n_corr;
 	uint64_t corr_next;
 
 	struct llist_head txns;
-	DECLARE_HASHTABLE(txn_in_hash, 10);
-	DECLARE_HASHTABLE(txn_out_hash, 10);
+	DECLARE_HASHTABLE(txn_in_hash, 12);
+	DECLARE_HASHTABLE(txn_out_hash, 12);
 	unsigned int n_txn;
 	uint32_t next_tid;
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -97,6 +98,9 @@ static void *writer_main(void *data)
 
 	store_in_writer = true;
 	osmo_ctx = w->tctx;
+	/* np700 may run with a realtime policy for its signalling: the writer never does (it would
+	 * take the core from the loop, and a CPU-bound RT thread gets the whole process throttled) */
+	pthread_setschedparam(pthread_self(), SCHED_OTHER, &(struct sched_param){ .sched_priority = 0 });
 	/* per thread on Linux: the thread id as the process id */
 	setpriority(PRIO_PROCESS, syscall(SYS_gettid), STORE_WRITER_NICE);
 	pthread_mutex_lock(&w->lock);
@@ -159,6 +163,7 @@ static int efd_cb(struct osmo_fd *ofd, unsigned int what)
 int np700_store_writer_start(void *ctx, struct np700_store *st, struct np700_store_writer **out)
 {
 	struct np700_store_writer *w;
+	pthread_mutexattr_t ma;
 	sigset_t all, old;
 	int fd, rc;
 
@@ -168,7 +173,12 @@ int np700_store_writer_start(void *ctx, struct np700_store *st, struct np700_sto
 	w->st = st;
 	INIT_LLIST_HEAD(&w->queue);
 	INIT_LLIST_HEAD(&w->done);
-	pthread_mutex_init(&w->lock, NULL);
+	/* priority inheritance: the loop (maybe realtime) must not wait behind a writer thread
+	 * that holds the queue's lock and was preempted by anything else */
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
+	pthread_mutex_init(&w->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
 	pthread_cond_init(&w->cond, NULL);
 	fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (fd < 0) {

@@ -9,7 +9,8 @@
  *           creates, up to 4 queued, committed off the loop; done() callbacks on the loop);
  *   inline  the same load committed on the event loop itself (the design before the writer).
  *   decide_bench DIR N TOTAL [SECONDS [RATE [BATCH]]]
- * Prints one line per phase: "phase p50_us p99_us p999_us max_us decisions writes_per_s". */
+ * Prints one line per phase: "phase p50_us p99_us p999_us max_us decisions writes_per_s
+ * max_service_us" (the last: the longest np700_decide() itself, without its wait in the queue). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,7 +21,6 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
-#include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
 #include <np700/decision.h>
@@ -100,24 +100,24 @@ static void wjob_done(struct np700_store_wjob *wjob, int rc)
 }
 
 /* one decision on an existing binding's pair; the latency counts from \a arrival */
+static uint64_t max_service;	/* the longest np700_decide() itself, queueing not counted */
+
 static uint64_t decide_one(uint64_t k, uint64_t arrival)
 {
+	uint64_t start = now_ns(), end;
 	struct np700_binding b;
 	struct np700_decision d;
 	uint64_t i = mix(k * 7 + 3) % n_existing;
 
 	make_binding(i, total, &b);
 	np700_decide_ex(st, b.x, b.a, NP700_SVC_VOICE, time(NULL), dry_run ? NP700_DECIDE_DRY_RUN : 0, &d);
-	return now_ns() - arrival;
+	end = now_ns();
+	if (end - start > max_service)
+		max_service = end - start;
+	return end - arrival;
 }
 
 enum mode { IDLE, WRITER, INLINE };
-
-static void arrival_cb(void *data)
-{
-}
-
-static struct osmo_timer_list arrival_timer;
 
 static void phase(const char *name, enum mode mode, double seconds, unsigned int rate, bool print)
 {
@@ -136,6 +136,7 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 			wjob_submit(&jobs[j]);
 		}
 	}
+	max_service = 0;
 	t0 = now_ns();
 	while (k < n) {
 		uint64_t t = now_ns();
@@ -149,16 +150,10 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 			break;
 		/* like an event loop: asleep until the next arrival (no spinning, which would compete
 		 * with the writer for a core, and be throttled under SCHED_FIFO) */
-		if (mode == WRITER) {
-			uint64_t d = t0 + k * interval - now_ns();
-			if ((int64_t)d > 0) {
-				osmo_timer_schedule(&arrival_timer, d / 1000000000, (d % 1000000000) / 1000);
-				osmo_select_main_ctx(0);	/* the writer's eventfd (done()) or the timer */
-				osmo_timer_del(&arrival_timer);
-			} else {
-				osmo_select_main_ctx(1);
-			}
-		} else if (mode == IDLE || next_new + batch > total) {
+		if (mode == WRITER)
+			osmo_select_main_ctx(1);	/* the writer's eventfd: done() callbacks */
+		if (mode != INLINE || next_new + batch > total) {
+			/* (not osmo_select_main_ctx(0): its poll() timeout is in ms, it would spin) */
 			struct timespec ts = { .tv_sec = (t0 + k * interval) / 1000000000,
 					       .tv_nsec = (t0 + k * interval) % 1000000000 };
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
@@ -182,8 +177,9 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 	}
 	qsort(lat, n, sizeof(*lat), cmp_u64);
 	if (print)
-		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f\n", name, lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3,
-	       lat[n * 999 / 1000] / 1e3, lat[n - 1] / 1e3, n, (written - written0) / ((t_end - t0) / 1e9));
+		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f %.1f\n", name, lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3,
+		       lat[n * 999 / 1000] / 1e3, lat[n - 1] / 1e3, n, (written - written0) / ((t_end - t0) / 1e9),
+		       max_service / 1e3);
 	fflush(stdout);
 	free(lat);
 }
@@ -213,7 +209,6 @@ int main(int argc, char **argv)
 		rate = atoi(argv[5]);
 	if (argc > 6)
 		batch = atoi(argv[6]);
-	osmo_timer_setup(&arrival_timer, arrival_cb, NULL);
 	if (np700_store_open(ctx, &cfg, &st) || np700_store_writer_start(ctx, st, &w))
 		return 1;
 	/* the first lookups fault the store's pages into the mapping: not what is measured */

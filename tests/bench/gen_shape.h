@@ -29,7 +29,7 @@ static uint64_t shared_numbers(uint64_t total)
 	return s < BLOCK ? BLOCK : s;
 }
 
-static uint64_t blocks(uint64_t total)
+static inline uint64_t blocks(uint64_t total)
 {
 	return (excl_numbers(total) + shared_numbers(total) + BLOCK - 1) / BLOCK;
 }
