@@ -7,9 +7,15 @@
 #        BENCH_N       bindings in the store before the bulk load (default 1000000)
 #        BENCH_M       bindings bulk-loaded through np700-ctl (default 200000)
 #        BENCH_BATCH   np700 "batch-max" and the baseline's txn size (default 1024)
-#        BENCH_WINDOW  np700-ctl requests in flight (default 8192)
+#        BENCH_CTL_WINDOW np700-ctl requests in flight (default 8192)
 #        BENCH_LAT_S   seconds per latency phase (default 5), BENCH_LAT_RATE decisions/s (10000)
-#        BENCH_SECTIONS sections to run (default "provisioning latency")
+#        BENCH_SECTIONS sections to run (default "provisioning latency hotpath isup"):
+#          provisioning  plain LMDB baseline, np700-ctl bulk load (issue 5 item 4)
+#          latency       p99 decision latency with and without a bulk load (item 5)
+#          hotpath       tests/bench/hotpath.sh: instructions per IAM / MT-ForwardSM, bytes per
+#                        binding, start-up time (items 2, 5), if present
+#          isup          tests/uml/bench_isup.sh in UML: np700 against an osmo-stp hop (item 3), if
+#                        present; its report is printed below the table
 #        BENCH_RT=0    latency bench with normal scheduling (default: the loop under chrt -f 5)
 #        BENCH_KEEP=1  keep the temp dir
 set -u
@@ -19,10 +25,10 @@ BUILD=${NP700_BUILD:-$SRC/build/normal}
 N=${BENCH_N:-1000000}
 M=${BENCH_M:-200000}
 BATCH=${BENCH_BATCH:-1024}
-WINDOW=${BENCH_WINDOW:-8192}
+WINDOW=${BENCH_CTL_WINDOW:-8192}
 LAT_S=${BENCH_LAT_S:-5}
 LAT_RATE=${BENCH_LAT_RATE:-10000}
-SECTIONS=${BENCH_SECTIONS:-provisioning latency}
+SECTIONS=${BENCH_SECTIONS:-provisioning latency hotpath isup}
 RT=${BENCH_RT:-1}
 # the bindings' shape depends on how many there will be in all (pools sized for it)
 TOTAL=$((N + M + 2000000))
@@ -129,6 +135,27 @@ section_latency() {
 		"$inl ($(awk '$1 == "inline" { print $7 }' <<< "$out")/s)" "-" "$idle" "$(ratio "$inl" "$idle")"
 }
 
+section_hotpath() {
+	local l
+	[ -f "$SRC/tests/bench/hotpath.sh" ] || { log "hotpath: tests/bench/hotpath.sh not present"; return 0; }
+	log "hotpath: tests/bench/hotpath.sh"
+	# its table rows on stdout, progress on stderr
+	while IFS= read -r l; do
+		[ "$(tr -cd '|' <<< "$l" | wc -c)" = 4 ] && ROWS+=("$l")
+	done < <(NP700_SRC="$SRC" NP700_BUILD="$BUILD" bash "$SRC/tests/bench/hotpath.sh")
+}
+
+section_isup() {
+	[ -f "$SRC/tests/uml/bench_isup.sh" ] && [ -x "$SRC/tests/uml/uml_run.sh" ] ||
+		{ log "isup: tests/uml/bench_isup.sh not present"; return 0; }
+	log "isup: tests/uml/bench_isup.sh in UML (np700 against an osmo-stp hop)"
+	NP700_SRC="$SRC" NP700_BUILD="$BUILD" "$SRC/tests/uml/uml_run.sh" "$SRC/tests/uml/bench_isup.sh" \
+		> "$T/isup.txt" 2>&1 || return 1
+	EXTRA+=("" "ISUP relay against an osmo-stp hop (tests/uml/bench_isup.sh):" "$(cat "$T/isup.txt")")
+	row "ISUP relay: CPU per relayed message vs osmo-stp" "see below" "<= osmo-stp" "-" "-"
+}
+
+EXTRA=()
 for s in $SECTIONS; do
 	"section_$s" || row "$s" "FAILED" "-" "-" "-"
 done
@@ -136,3 +163,5 @@ done
 echo
 echo "np700 benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s\n' "figure|value|target|baseline|ratio" "${ROWS[@]}" | column -t -s '|'
+[ ${#EXTRA[@]} -gt 0 ] && printf '%s\n' "${EXTRA[@]}"
+exit 0

@@ -16,6 +16,8 @@
 #include "map_internal.h"
 
 #define MAP_MSGB_SIZE	512
+/* reportSM-DeliveryStatus (TS 29.002); the codec does not name it, np700 only acknowledges it */
+#define MAP_OP_REPORT_SM_DELIVERY_STATUS	47
 #define MAP_INVOKE_ID	1
 
 static const struct rate_ctr_desc map_ctr_desc[] = {
@@ -27,6 +29,7 @@ static const struct rate_ctr_desc map_ctr_desc[] = {
 	[MAP_CTR_SRI_SM] = { "sri_sm:rx", "sendRoutingInfoForSM received" },
 	[MAP_CTR_SRI_SM_OK] = { "sri_sm:ok", "sendRoutingInfoForSM answered with a correlation IMSI" },
 	[MAP_CTR_SRI_SM_ERR] = { "sri_sm:error", "sendRoutingInfoForSM answered with an error" },
+	[MAP_CTR_REPORT_SM] = { "report_sm:rx", "reportSM-DeliveryStatus for X acknowledged" },
 	[MAP_CTR_MT] = { "mt:rx", "MT forwardSM received" },
 	[MAP_CTR_MT_DELIVERED] = { "mt:delivered", "MT SMS delivered (MSC result relayed)" },
 	[MAP_CTR_MT_REJECTED] = { "mt:rejected", "MT SMS refused by the decision" },
@@ -317,6 +320,7 @@ static void txn_timer_cb(void *data)
 	if (t->state == MAP_TXN_WAIT_NEXT) {
 		/* the sender announced more messages and did not send them: close both sides */
 		LOGP(DMAP, LOGL_NOTICE, "SMS dialogue %u: no further message from the sender, closed\n", t->tid_in);
+		map_txn_abort_in(t);
 		map_txn_abort_out(t);
 		map_txn_free(t);
 		return;
@@ -548,6 +552,24 @@ void map_txn_abort_out(struct map_txn *t)
 	t->peer_tid_out.len = 0;
 }
 
+/*! U-Abort the sender's dialogue that np700 keeps open with a Continue (more messages to send). */
+void map_txn_abort_in(struct map_txn *t)
+{
+	struct msgb *msg;
+
+	if (!t->in_answered || !t->peer_tid_in.len)
+		return;
+	msg = map_msgb();
+	if (!msg)
+		return;
+	if (tcap_enc_abort_user(msg, &t->peer_tid_in, t->version_in >= 2) < 0) {
+		msgb_free(msg);
+		return;
+	}
+	map_send(t->mr, &t->peer_in, &t->own_in, t->opc_in, msg);
+	t->peer_tid_in.len = 0;
+}
+
 void map_record(struct map_router *mr, struct cdr_record *r)
 {
 	if (mr->g && mr->g->cdr)
@@ -585,6 +607,17 @@ static void rx_begin(struct map_router *mr, const struct sccp_ind *ind, const st
 		return;
 	}
 	c = tcap_first_comp(m, TCAP_COMP_INVOKE);
+	if (c && !c->op_global && c->opcode == MAP_OP_REPORT_SM_DELIVERY_STATUS &&
+	    (ac == MAP_AC_SHORT_MSG_GATEWAY || ac == 0)) {
+		/* after a failed delivery the SMSC reports to the "HLR" of X, which is np700: nothing to
+		 * keep (np700 sends no alertServiceCentre; the SMSC retries on its own schedule), but
+		 * acknowledged, so that the SMSC does not see a Reject; the result is optional */
+		map_ctr_inc(mr, MAP_CTR_REPORT_SM);
+		LOGP(DMAP, LOGL_INFO, "reportSM-DeliveryStatus v%d from %s: acknowledged\n", version,
+		     ind->msg->calling.digits);
+		map_reply_result(mr, ind, m, c, NULL, 0);
+		return;
+	}
 	if (!c) {
 		/* a Begin without invoke (e.g. only a dialogue portion): nothing np700 could serve */
 		map_ctr_inc(mr, MAP_CTR_RX_BAD);
@@ -632,6 +665,7 @@ static void rx_in_continue(struct map_txn *t, const struct tcap_msg *m)
 	    map_dec_fwd_sm(&f, c->param, c->param_len) < 0) {
 		map_ctr_inc(t->mr, MAP_CTR_RX_BAD);
 		LOGP(DMAP, LOGL_NOTICE, "SMS dialogue %u: unexpected Continue from the sender, aborted\n", t->tid_in);
+		map_txn_abort_in(t);
 		map_txn_abort_out(t);
 		map_txn_free(t);
 		return;
@@ -672,6 +706,8 @@ static void rx_dialogue(struct map_router *mr, const struct sccp_ind *ind, const
 		/* the sender ended or aborted: nothing to answer any more */
 		LOGP(DMAP, LOGL_INFO, "SMS dialogue %u: %s from the sender\n", t->tid_in,
 		     get_value_string(tcap_msg_type_names, m->type));
+		if (t->state != MAP_TXN_WAIT_NEXT)
+			map_txn_record(t, CDR_OUT_FAILED, "sender aborted", -1);
 		map_txn_abort_out(t);
 		map_txn_free(t);
 	}

@@ -190,6 +190,7 @@ int map_txn_send_invoke(struct map_txn *t, bool begin, int ac, int version, int3
 int map_txn_answer_result(struct map_txn *t, bool last, const uint8_t *param, size_t len);
 int map_txn_answer_error(struct map_txn *t, int error, const uint8_t *param, size_t len, int cause);
 void map_txn_abort_out(struct map_txn *t);
+void map_txn_abort_in(struct map_txn *t);
 /* finish the record of the current part and write it */
 void map_txn_record(struct map_txn *t, enum cdr_outcome out, const char *reason, int cause);
 void map_record(struct map_router *mr, struct cdr_record *r);

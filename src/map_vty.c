@@ -51,7 +51,7 @@ DEFUN(cfg_map_no_local_gt, cfg_map_no_local_gt_cmd, "no local-gt",
 
 static unsigned int x_len(void)
 {
-	return g_np700 ? g_np700->plan.range_len : 15;
+	return g_mr->g ? g_mr->g->plan.range_len : 15;
 }
 
 DEFUN(cfg_map_rn_prefix, cfg_map_rn_prefix_cmd, "routing-number-prefix DIGITS",

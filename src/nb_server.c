@@ -934,7 +934,8 @@ void nb_server_vty_show_clients(struct vty *vty, struct nb_server *nb)
 	struct nb_conn *conn;
 	unsigned int n = 0;
 
-	vty_out(vty, "Provisioning server %s:%u, %s", nb->bind_addr, nb->port, nb->link ? "listening" : "not listening");
+	vty_out(vty, "Provisioning server %s:%u, %s", nb->bind_addr, nb->port,
+		nb->link ? "listening" : "not listening");
 	if (nb->writer) {
 		struct np700_store_writer_stats ws;
 		np700_store_writer_get_stats(nb->writer, &ws);

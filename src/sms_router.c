@@ -283,6 +283,18 @@ void sms_mt_next(struct map_txn *t, const struct tcap_msg *m, const struct tcap_
 		 const struct map_fwd_sm *f)
 {
 	map_ctr_inc(t->mr, MAP_CTR_MT);
+	/* the next part of the same dialogue must be for the same correlation IMSI */
+	if (t->kind == MAP_TXN_MT && (f->da_type != MAP_SM_RP_DA_IMSI || strcmp(f->da_imsi, t->corr->imsi_str))) {
+		map_ctr_inc(t->mr, MAP_CTR_MT_UNKNOWN_CORR);
+		/* a record of its own, not the previous part's */
+		memset(&t->rec, 0, sizeof(t->rec));
+		t->rec.kind = CDR_KIND_SMS;
+		t->rec.t_seize = map_now_us();
+		OSMO_STRLCPY_ARRAY(t->rec.x, t->corr->x);
+		sms_txn_fail(t, MAP_ERR_UNIDENTIFIED_SUBSCRIBER, CDR_OUT_FAILED, "unknown correlation",
+			     MAP_ERR_UNIDENTIFIED_SUBSCRIBER);
+		return;
+	}
 	if (t->kind != MAP_TXN_MT) {
 		sms_txn_fail(t, MAP_ERR_UNEXPECTED_DATA_VALUE, CDR_OUT_FAILED, "unexpected message",
 			     MAP_ERR_UNEXPECTED_DATA_VALUE);
@@ -396,8 +408,9 @@ static void fwd_answer(struct map_txn *t, const struct tcap_msg *m, const struct
 	map_ctr_inc(mr, mt ? MAP_CTR_MT_DELIVERED : MAP_CTR_MO_DELIVERED);
 	LOGP(DMAP, LOGL_INFO, "%s X=%s %s -> %s: delivered\n", mt ? "MT-FSM" : "MO-FSM", t->rec.x, t->rec.caller,
 	     t->rec.callee);
-	if (m->type == TCAP_CONTINUE && t->more_msgs && mt) {
-		/* more messages to send: keep both dialogues open for the next part */
+	if (t->more_msgs && mt) {
+		/* more messages to send: keep the SMSC's dialogue open for the next part (and the MSC's,
+		 * if it kept it; if it ended it, the next part opens a new one) */
 		map_txn_answer_result(t, false, c && c->param ? c->param : NULL, c && c->param ? c->param_len : 0);
 		map_txn_record(t, CDR_OUT_ANSWERED, NULL, -1);
 		t->state = MAP_TXN_WAIT_NEXT;

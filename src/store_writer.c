@@ -118,9 +118,11 @@ static void *writer_main(void *data)
 
 		pthread_mutex_lock(&w->lock);
 		llist_splice_init(&work, w->done.prev);	/* at the tail: done() in queue order */
+		pthread_mutex_unlock(&w->lock);
 		/* a full eventfd counter cannot happen (it counts to 2^64-2); EINTR is retried */
 		while (write(w->efd.fd, &one, sizeof(one)) < 0 && errno == EINTR)
 			;
+		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;

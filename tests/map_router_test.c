@@ -59,11 +59,16 @@ struct cap {
 	size_t len;
 };
 static struct cap caps[8];
+static bool quiet;	/* the mutation test captures and prints nothing */
 static unsigned int n_caps;
 static struct tcap_tid last_otid;	/* otid of the last Begin/Continue np700 sent */
+static uint8_t last_begin[300];		/* the last Begin np700 sent, as SCCP message */
+static size_t last_begin_len;
 
 static int tx_cb(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
 {
+	if (quiet)
+		return 0;
 	if (n_caps >= ARRAY_SIZE(caps) || len > sizeof(caps[0].data)) {
 		printf("  !! capture overflow\n");
 		return -ENOSPC;
@@ -164,10 +169,16 @@ static void print_comp(const struct tcap_component *c, int version)
 	}
 }
 
+
 /* print and forget what np700 sent */
 static void flush(void)
 {
 	unsigned int i, j;
+
+	if (quiet) {
+		n_caps = 0;
+		return;
+	}
 
 	for (i = 0; i < n_caps; i++) {
 		struct sccp_msg sm;
@@ -201,6 +212,10 @@ static void flush(void)
 		printf("\n");
 		if (m.type == TCAP_BEGIN || m.type == TCAP_CONTINUE)
 			last_otid = m.otid;
+		if (m.type == TCAP_BEGIN) {
+			memcpy(last_begin, caps[i].data, caps[i].len);
+			last_begin_len = caps[i].len;
+		}
 	}
 	n_caps = 0;
 }
@@ -377,6 +392,8 @@ static void cdr_hook(const struct cdr_record *r, void *priv)
 {
 	char line[1024];
 
+	if (quiet)
+		return;
 	if (cdr_format(r, line, sizeof(line)) < 0)
 		printf("  record: unformattable\n");
 	else
@@ -516,6 +533,24 @@ static void test_mt(void)
 	printf("HLR: absentSubscriberSM\n");
 	net_rx(NP_GT, 8, B, 6, end_error(MAP_ERR_ABSENT_SUBSCRIBER_SM, MAP_AC_SHORT_MSG_GATEWAY, 3));
 
+	{
+		struct msgb *p = new_msg();
+		size_t mark;
+		uint8_t msisdn[10], sca[10];
+		int n1 = map_addr_encode(msisdn, sizeof(msisdn), MAP_TON_NATIONAL, MAP_NPI_ISDN, X1);
+		int n2 = map_addr_encode(sca, sizeof(sca), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
+
+		printf("SMSC: reportSM-DeliveryStatus MSISDN=%s absentSubscriber\n", X1);
+		/* { msisdn, serviceCentreAddress, sm-DeliveryOutcome absentSubscriber(1) } */
+		ber_open(p, &mark);
+		ber_put_tlv(p, BER_ID_OCTETSTRING, msisdn, n1);
+		ber_put_tlv(p, BER_ID_OCTETSTRING, sca, n2);
+		ber_put_int(p, BER_ID_ENUMERATED, 1);
+		ber_close(p, mark, BER_ID_SEQUENCE);
+		answer_op = 47;
+		net_rx(X1, 6, SMSC, 8, begin(0x258, MAP_AC_SHORT_MSG_GATEWAY, 3, 47, p));
+	}
+
 	printf("\n== MSC error\n");
 	smsc_sri_sm_keep(0x260, X1);
 	smsc_mt(0x261, 3, corr_imsi, A, -1, 0, 0, false);
@@ -531,6 +566,22 @@ static void test_mt(void)
 	osmo_timers_update();
 	flush();
 
+	printf("\n== HLR unreachable: np700's Begin comes back in a UDTS\n");
+	smsc_sri_sm_keep(0x278, X1);
+	smsc_mt(0x279, 3, corr_imsi, A, -1, 0, 0, false);
+	{
+		struct sccp_msg orig, svc;
+		uint8_t buf[300];
+		int len;
+
+		printf("STP: UDTS no translation for this address\n");
+		if (sccp_msg_parse(&orig, last_begin, last_begin_len, SCCP_VAR_ITU, NULL) == 0 &&
+		    sccp_msg_init_service(&svc, &orig, SCCP_CAUSE_NO_XLAT_ADDR) == 0 &&
+		    (len = sccp_msg_encode_buf(buf, sizeof(buf), &svc, SCCP_VAR_ITU)) > 0)
+			sccp_relay_rx(relay, STP_PC, OWN_PC, 0, buf, len);
+		flush();
+	}
+
 	printf("\n== MSC refuses v3 -> v2\n");
 	smsc_sri_sm_keep(0x280, X1);
 	smsc_mt(0x281, 3, corr_imsi, A, -1, 0, 0, false);
@@ -545,6 +596,21 @@ static void test_mt(void)
 		net_rx(NP_GT, 8, MSC_B, 8, msg);
 	}
 	msc_delivers(MSC_B, 2);
+
+	printf("\n== HLR refuses v3 -> v2\n");
+	smsc_sri_sm_keep(0x288, X1);
+	smsc_mt(0x289, 3, corr_imsi, A, -1, 0, 0, false);
+	{
+		struct msgb *msg = new_msg();
+		struct tcap_oid v2;
+
+		printf("HLR: Abort, ACN not supported, v2 offered\n");
+		map_acn(&v2, MAP_AC_SHORT_MSG_GATEWAY, 2);
+		tcap_enc_abort_acn_not_supported(msg, &last_otid, &v2);
+		net_rx(NP_GT, 8, B, 6, msg);
+	}
+	hlr_answers(B, IMSI_B, MSC_B);
+	msc_delivers(MSC_B, 3);
 
 	printf("\n== SMSC speaks v2\n");
 	smsc_sri_sm_keep(0x290, X1);
@@ -597,6 +663,37 @@ static void test_mt(void)
 	}
 }
 
+/* the SMSC's next part on its open dialogue (dtid = np700's otid of its Continue) */
+static void smsc_next_part(uint32_t otid, int seq, bool more)
+{
+	struct msgb *msg = new_msg(), *p = new_msg();
+	struct tcap_tid mine = tid(otid);
+	uint8_t ui[64];
+	size_t n = deliver(ui, A, SMS_TON_INTERNATIONAL, 9, seq, 3, more);
+
+	printf("SMSC: Continue MT-FSM part %d%s\n", seq, more ? " more" : "");
+	map_enc_fwd_sm(p, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, more);
+	tcap_enc_continue_invoke(msg, &mine, &last_otid, 2, MAP_OP_MT_FORWARD_SM, msgb_data(p), msgb_length(p));
+	msgb_free(p);
+	net_rx(NP_GT, 8, SMSC, 8, msg);
+}
+
+static void test_more_msgs_end(void)
+{
+	printf("\n== more messages to send, the MSC ends each time\n");
+	smsc_sri_sm_keep(0x2c0, X1);
+	smsc_mt(0x2c1, 3, corr_imsi, A, 9, 1, 3, true);
+	hlr_answers(B, IMSI_B, MSC_B);
+	msc_delivers(MSC_B, 3);
+	printf("(part 2 opens a new MSC dialogue)\n");
+	smsc_next_part(0x2c1, 2, true);
+	msc_delivers(MSC_B, 3);
+	printf("(the SMSC never sends part 3: 11 s pass)\n");
+	osmo_gettimeofday_override_add(11, 0);
+	osmo_timers_update();
+	flush();
+}
+
 static void mo(uint32_t otid, const char *from, const char *to)
 {
 	struct msgb *p = new_msg();
@@ -630,6 +727,11 @@ static void test_mo(void)
 	mo(0x310, A, "13900000002");
 	printf("SMSC: accepted\n");
 	net_rx(NP_GT, 8, SMSC, 8, end_result(MAP_OP_MO_FORWARD_SM, NULL, true, MAP_AC_SHORT_MSG_MO_RELAY, 3));
+
+	printf("\n== MO: A -> X, the SMSC refuses\n");
+	mo(0x318, A, X1);
+	printf("SMSC: smDeliveryFailure\n");
+	net_rx(NP_GT, 8, SMSC, 8, end_error(MAP_ERR_SM_DELIVERY_FAILURE, MAP_AC_SHORT_MSG_MO_RELAY, 3));
 
 	printf("\n== MO: C -> X (not in the binding)\n");
 	mo(0x320, C, X1);
@@ -678,6 +780,89 @@ static void test_bad(void)
 		tcap_enc_begin_invoke(msg, &t, &acn, 1, 44, par, sizeof(par));
 	}
 	net_rx(NP_GT, 8, SMSC, 8, msg);
+}
+
+/* Mutated copies of real messages (an SMSC's MT-FSM and SRI-SM, an HLR's and an MSC's answer on
+ * live dialogues) must never crash np700 nor leave dialogues behind after the timeout. */
+static void test_mutations(void)
+{
+	uint8_t seeds[4][300], buf[300];
+	size_t seed_len[4];
+	unsigned int i, j, n = 0;
+	struct msgb *p;
+
+	printf("\n== mutated messages\n");
+	/* seed 0: an MT-FSM for a live correlation; 1: SRI-SM; 2/3: HLR / MSC answers to live dialogues */
+	smsc_sri_sm_keep(0x600, X1);
+	smsc_mt(0x601, 3, corr_imsi, A, -1, 0, 0, false);
+	p = new_msg();
+	map_enc_sri_sm_res(p, IMSI_B, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, MSC_B, NULL);
+	{
+		struct msgb *e = end_result(MAP_OP_SEND_ROUTING_INFO_FOR_SM, p, true, MAP_AC_SHORT_MSG_GATEWAY, 3);
+
+		memcpy(seeds[2], msgb_data(e), msgb_length(e));
+		seed_len[2] = msgb_length(e);
+		msgb_free(e);
+	}
+	{
+		struct msgb *e = end_error(MAP_ERR_ABSENT_SUBSCRIBER_SM, MAP_AC_SHORT_MSG_MT_RELAY, 3);
+
+		memcpy(seeds[3], msgb_data(e), msgb_length(e));
+		seed_len[3] = msgb_length(e);
+		msgb_free(e);
+	}
+	{
+		uint8_t ui[64];
+		size_t un = deliver(ui, A, SMS_TON_INTERNATIONAL, 3, 1, 2, true);
+		struct msgb *q = new_msg(), *b;
+
+		map_enc_fwd_sm(q, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, un, true);
+		b = begin(0x602, MAP_AC_SHORT_MSG_MT_RELAY, 3, MAP_OP_MT_FORWARD_SM, q);
+		memcpy(seeds[0], msgb_data(b), msgb_length(b));
+		seed_len[0] = msgb_length(b);
+		msgb_free(b);
+		q = new_msg();
+		map_enc_sri_sm(q, MAP_TON_NATIONAL, MAP_NPI_ISDN, X1, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
+		b = begin(0x603, MAP_AC_SHORT_MSG_GATEWAY, 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, q);
+		memcpy(seeds[1], msgb_data(b), msgb_length(b));
+		seed_len[1] = msgb_length(b);
+		msgb_free(b);
+	}
+	srand(700);
+	for (i = 0; i < 20000; i++) {
+		unsigned int s = i % 4, len = seed_len[s];
+		struct msgb *m = new_msg();
+
+		memcpy(buf, seeds[s], len);
+		for (j = 0; j < 1 + (unsigned int)(rand() % 3); j++) {
+			switch (rand() % 4) {
+			case 0:
+				buf[rand() % len] = rand();
+				break;
+			case 1:
+				buf[rand() % len] ^= 1 << (rand() % 8);
+				break;
+			case 2:
+				len = 1 + rand() % len;
+				break;
+			default:
+				buf[rand() % len] = 0x80 | (rand() % 4);
+			}
+		}
+		memcpy(msgb_put(m, len), buf, len);
+		n++;
+		quiet = true;
+		net_rx(s >= 2 ? NP_GT : s == 1 ? X1 : NP_GT, s == 1 ? 6 : 8, s >= 2 ? MSC_B : SMSC, 8, m);
+		quiet = false;
+	}
+	quiet = true;
+	osmo_gettimeofday_override_add(61, 0);
+	osmo_timers_update();
+	osmo_gettimeofday_override_add(61, 0);
+	osmo_timers_update();
+	quiet = false;
+	printf("%u mutated messages handled; afterwards correlations %u, dialogues %u\n", n,
+	       map_router_corr_count(mr), map_router_txn_count(mr));
 }
 
 static void test_expiry(void)
@@ -733,11 +918,13 @@ int main(int argc, char **argv)
 	setup();
 	test_sri();
 	test_mt();
+	test_more_msgs_end();
 	test_mo();
 	test_bad();
 	test_expiry();
 	printf("\ncorrelations %u, dialogues %u\n", map_router_corr_count(mr), map_router_txn_count(mr));
 	print_ctrs();
+	test_mutations();
 
 	map_router_free(mr);
 	np700_store_close(st);

@@ -38,6 +38,7 @@ enum map_router_ctr {
 	MAP_CTR_SRI_SM,			/*!< sendRoutingInfoForSM received */
 	MAP_CTR_SRI_SM_OK,		/*!< ... answered with a correlation IMSI */
 	MAP_CTR_SRI_SM_ERR,		/*!< ... answered with an error */
+	MAP_CTR_REPORT_SM,		/*!< reportSM-DeliveryStatus for X, acknowledged */
 	MAP_CTR_MT,			/*!< MT forwardSM received */
 	MAP_CTR_MT_DELIVERED,		/*!< ... result from the MSC relayed to the SMSC */
 	MAP_CTR_MT_REJECTED,		/*!< ... refused by the decision */

@@ -42,7 +42,8 @@ uint8_t nb_cause_from_errno(int rc);
  *  \a decode_cause 0 means \a m decoded fine. */
 void nb_op_init(struct nb_op *op, const struct nb_msg *m, int decode_cause, uint8_t field);
 /*! Authorise and check the request; for update/delete read the binding as committed, or, with
- *  ctx->txn, as that write txn sees it (so a batch sees its own earlier writes). Sets op->done with an error answer on refusal. */
+ *  ctx->txn, as that write txn sees it (so a batch sees its own earlier writes). Sets op->done
+ *  with an error answer on refusal. */
 void nb_op_prepare(const struct nb_ops_ctx *ctx, struct nb_op *op);
 /*! Run a prepared write inside \a txn; sets op->ans (result or error) and op->done. */
 void nb_op_write(const struct nb_ops_ctx *ctx, struct np700_store_txn *txn, struct nb_op *op);

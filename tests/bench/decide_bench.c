@@ -177,8 +177,8 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 	}
 	qsort(lat, n, sizeof(*lat), cmp_u64);
 	if (print)
-		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f %.1f\n", name, lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3,
-		       lat[n * 999 / 1000] / 1e3, lat[n - 1] / 1e3, n, (written - written0) / ((t_end - t0) / 1e9),
+		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f %.1f\n", name, lat[n / 2] / 1e3,
+		       lat[n * 99 / 100] / 1e3, lat[n * 999 / 1000] / 1e3, lat[n - 1] / 1e3, n, (written - written0) / ((t_end - t0) / 1e9),
 		       max_service / 1e3);
 	fflush(stdout);
 	free(lat);

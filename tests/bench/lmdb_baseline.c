@@ -16,7 +16,13 @@
 
 #include <lmdb.h>
 
-#define CHECK(x) do { int _rc = (x); if (_rc) { fprintf(stderr, "%s: %s\n", #x, mdb_strerror(_rc)); exit(1); } } while (0)
+#define CHECK(x) do { \
+		int _rc = (x); \
+		if (_rc) { \
+			fprintf(stderr, "%s: %s\n", #x, mdb_strerror(_rc)); \
+			exit(1); \
+		} \
+	} while (0)
 
 enum { DB_META, DB_BIND, DB_XIDX, DB_CIDX, DB_EXP, DB_NUM };
 static MDB_dbi dbi[DB_NUM];
