@@ -16,18 +16,11 @@
 #include <np700/store_vty.h>
 #include <np700/vty.h>
 
-/* The SCCP relay (src/sccp_relay.c); kept here until struct np700 has a member for it. */
-static struct sccp_relay *g_sccp;
-/* The ISUP relay (src/isup_relay.c); likewise. */
-static struct isup_relay *g_isup;
-/* The MAP router (src/map_dialogue.c): local user of g_sccp for SSN 6 and 8; likewise. */
-static struct map_router *g_map;
-
 void np700_modules_defaults(struct np700 *g)
 {
-	g_sccp = sccp_relay_alloc(g, 0);
-	g_map = map_router_alloc(g, g_sccp);
-	g_isup = isup_relay_alloc(g, g, NULL, NULL);
+	g->sccp = sccp_relay_alloc(g, 0);
+	g->map = map_router_alloc(g, g->sccp);
+	g->isup = isup_relay_alloc(g, g, NULL, NULL);
 	g->plan = np700_numplan_default;
 	g->store_cfg.path = talloc_strdup(g, "/var/lib/np700/store");
 	g->store_cfg.map_size = (size_t)1024 << 20;
@@ -47,9 +40,9 @@ void np700_modules_vty_init(struct np700 *g)
 	cdr_vty_init();
 	np700_customer_vty_init(g);
 	np700_store_vty_init(g);
-	sccp_vty_init(g_sccp);
-	map_vty_init(g_map);
-	isup_vty_init(g_isup);
+	sccp_vty_init(g->sccp);
+	map_vty_init(g->map);
+	isup_vty_init(g->isup);
 }
 
 int np700_modules_start(struct np700 *g)
@@ -69,17 +62,17 @@ int np700_modules_start(struct np700 *g)
 	}
 	{
 		/* SCCP as a raw MTP user (SI=3): np700's own point code makes messages local */
-		sccp_relay_set_own_pc(g_sccp, np700_mtp_own_pc(g));
-		sccp_relay_set_tx_cb(g_sccp, np700_mtp_tx_sccp, g);
-		np700_mtp_register(g, NP700_MTP_SI_SCCP, sccp_relay_mtp_rx, g_sccp);
+		sccp_relay_set_own_pc(g->sccp, np700_mtp_own_pc(g));
+		sccp_relay_set_tx_cb(g->sccp, np700_mtp_tx_sccp, g);
+		np700_mtp_register(g, NP700_MTP_SI_SCCP, sccp_relay_mtp_rx, g->sccp);
 		/* MAP: SRI/SRI-SM for X (SSN 6), MT/MO forwardSM (SSN 8) */
-		map_router_start(g_map);
+		map_router_start(g->map);
 	}
 	{
 		/* ISUP (SI=5): the relay sends with np700's own PC unless "isup / point-code" says otherwise */
-		isup_relay_set_default_pc(g_isup, np700_mtp_own_pc(g));
-		isup_relay_set_tx(g_isup, np700_mtp_tx_isup, g);
-		np700_mtp_register(g, NP700_MTP_SI_ISUP, isup_relay_mtp_rx, g_isup);
+		isup_relay_set_default_pc(g->isup, np700_mtp_own_pc(g));
+		isup_relay_set_tx(g->isup, np700_mtp_tx_isup, g);
+		np700_mtp_register(g, NP700_MTP_SI_ISUP, isup_relay_mtp_rx, g->isup);
 	}
 	{
 		/* provisioning: only once the store is open, so that no request can miss it */

@@ -11,6 +11,9 @@
 struct nb_server;
 struct np700_store_run;
 struct cdr_writer;
+struct isup_relay;
+struct sccp_relay;
+struct map_router;
 struct osmo_ss7_instance;
 struct np700_mtp;
 
@@ -46,6 +49,9 @@ struct np700 {
 	} cdr_cfg;
 	struct cdr_writer *cdr;		/*!< call and usage records; exists from the defaults on */
 	struct np700_mtp *mtp;		/*!< MTP attachment (src/m3ua.c); created on first use */
+	struct sccp_relay *sccp;	/*!< own SCCP (SI=3) and GT routing (src/sccp_relay.c) */
+	struct map_router *map;		/*!< SRI for X, SMS router: local user of sccp, SSN 6 and 8 */
+	struct isup_relay *isup;	/*!< ISUP relay (SI=5) */
 };
 
 /*! The root object of the running daemon, for VTY commands only. */
