@@ -52,6 +52,7 @@ struct cdr_writer {
 	FILE *f;
 	int fday;			/*!< yyyymmdd of the open file */
 	bool dirty;
+	unsigned int unflushed;		/*!< records written since the last successful flush */
 	struct osmo_timer_list flush_timer;
 	struct osmo_timer_list purge_timer;
 	struct cdr_writer_stats stats;
@@ -171,7 +172,9 @@ static void close_file(struct cdr_writer *w)
 	if (!w->f)
 		return;
 	cdr_writer_flush(w);
-	fclose(w->f);
+	/* a failed flush has closed the stream already */
+	if (w->f)
+		fclose(w->f);
 	w->f = NULL;
 }
 
@@ -238,6 +241,7 @@ int cdr_write(struct cdr_writer *w, const struct cdr_record *r, time_t now)
 		goto lost;
 	}
 	w->dirty = true;
+	w->unflushed++;
 	w->stats.written++;
 	return 0;
 lost:
@@ -252,9 +256,21 @@ int cdr_writer_flush(struct cdr_writer *w)
 		return 0;
 	w->dirty = false;
 	if (fflush(w->f) != 0 || fdatasync(fileno(w->f)) != 0) {
-		LOGP(DCDR, LOGL_ERROR, "Flushing %s failed: %s\n", w->stats.current_file, strerror(errno));
-		return -errno;
+		int err = errno;
+		FILE *f = w->f;
+
+		/* a full disk shows here, not in fputs(): the records still in the buffer are lost;
+		 * count them as such (issue 6) and drop the stream, the next record reopens the file */
+		LOGP(DCDR, LOGL_ERROR, "Flushing %s failed: %s; %u record(s) lost\n", w->stats.current_file,
+		     strerror(err), w->unflushed);
+		w->stats.lost += w->unflushed;
+		w->stats.written -= OSMO_MIN(w->stats.written, (uint64_t)w->unflushed);
+		w->unflushed = 0;
+		w->f = NULL;
+		fclose(f);
+		return -err;
 	}
+	w->unflushed = 0;
 	return 0;
 }
 

@@ -23,6 +23,10 @@ static const uint8_t number_params[] = {
 	ISUP_PAR_GENERIC_NUM, ISUP_PAR_GENERIC_DIGITS, ISUP_PAR_CALL_TRANSFER_NUM, ISUP_PAR_CALLED_IN_NUM,
 	ISUP_PAR_CALLED_DIR_NUM, ISUP_PAR_ORIG_CALLED_IN_NUM, ISUP_PAR_HTR_INFO, ISUP_PAR_NETWORK_ROUTING_NUM,
 	ISUP_PAR_CHARGED_PARTY_ID,
+	/* end-to-end containers a terminal or a switch fills: access transport (Q.931 IEs such as
+	 * calling/connected subaddresses) and user-to-user information (free content) may carry a
+	 * real number that np700 cannot check, so they are dropped (issue 6 privacy audit) */
+	ISUP_PAR_ACCESS_TRANSPORT, ISUP_PAR_UUI,
 	ISUP_PAR_CONNECTED,	/* last: scrub() removes it forward only */
 };
 
@@ -581,6 +585,10 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 	}
 	memcpy(call->iam, data, len);
 	call->iam_len = len;
+	if (!isup_guard_admit(r)) {
+		reject_in(call, CDR_OUT_REJECTED, "overload", r->overload_cause);
+		return;
+	}
 
 	if (isup_msg_get_number(m, ISUP_PAR_CALLING, &n) == 0 && n.digits[0]) {
 		if (np700_real_normalise(&r->g->plan, n.digits, nai_nature(n.nai), call->caller,
@@ -738,6 +746,20 @@ void isup_call_leg_reset(struct isup_call *call, struct isup_circuit *c, uint8_t
 	set_outcome(call, call->cdr.t_answer ? CDR_OUT_ANSWERED : CDR_OUT_FAILED, "circuit reset", cause);
 	leg_free(leg);
 	release_both(call, cause, CDR_REL_NP700);
+}
+
+void isup_call_link_lost(struct isup_call *call)
+{
+	LOGPFSML(call->fi, LOGL_NOTICE, "signalling link lost, call released locally\n");
+	isup_ctr_inc(call->r, ISUP_CTR_LINK_LOST);
+	set_outcome(call, call->cdr.t_answer ? CDR_OUT_ANSWERED : CDR_OUT_FAILED, "link lost", 41);
+	if (call->cdr.released_by == CDR_REL_NONE)
+		call->cdr.released_by = CDR_REL_NP700;
+	osmo_timer_del(&call->t_maxdur);
+	/* no REL can go out: the circuits are free here, the GRS after recovery frees them there */
+	leg_free(&call->in);
+	leg_free(&call->out);
+	check_done(call);
 }
 
 /* --- FSM --- */

@@ -79,7 +79,11 @@ int isup_msg_parse(struct isup_msg *m, enum isup_variant v, const uint8_t *data,
 	size_t p, next, ptrpos;
 	unsigned int i, nptr;
 
-	memset(m, 0, offsetof(struct isup_msg, scratch));
+	/* opt[] is only ever read below n_opt: leave its 1.5 KiB alone (this runs twice per IAM) */
+	memset(m, 0, offsetof(struct isup_msg, opt));
+	m->opaque = NULL;
+	m->opaque_len = 0;
+	m->scratch_used = 0;
 	m->variant = v;
 	if (err)
 		*err = ISUP_ERR_NONE;

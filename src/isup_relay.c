@@ -41,6 +41,9 @@ static const struct rate_ctr_desc fixed_ctr_desc[] = {
 	[ISUP_CTR_OVERLAP] = { "call:overlap", "Calls that needed subsequent address messages" },
 	[ISUP_CTR_MAXDUR] = { "call:max_duration", "Calls released at the binding's maximum duration" },
 	[ISUP_CTR_TIMEOUT] = { "call:timeout", "Calls released by T7, T9 or T35" },
+	[ISUP_CTR_SHED] = { "call:shed", "Call attempts shed by the admission limits (overload)" },
+	[ISUP_CTR_LINK_LOST] = { "call:link_lost", "Calls released locally when the signalling link went down" },
+	[ISUP_CTR_GRS_TX] = { "reset:sent", "Circuit group resets (GRS, RSC) sent after start-up or link loss" },
 };
 
 static struct osmo_tdef isup_tdefs_default[] = {
@@ -49,6 +52,8 @@ static struct osmo_tdef isup_tdefs_default[] = {
 	{ .T = 7, .default_val = 20, .unit = OSMO_TDEF_S, .desc = "Awaiting ACM/CON/ANM after IAM" },
 	{ .T = 9, .default_val = 90, .unit = OSMO_TDEF_S, .desc = "Awaiting ANM after ACM" },
 	{ .T = 35, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting further digits (overlap)" },
+	{ .T = 22, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting GRA after GRS: repeat GRS" },
+	{ .T = 23, .default_val = 300, .unit = OSMO_TDEF_S, .desc = "Awaiting GRA after the first GRS: repeat at T23" },
 	{}
 };
 
@@ -123,6 +128,7 @@ static int relay_talloc_destructor(struct isup_relay *r)
 	/* calls hold timers: end them before the memory goes */
 	llist_for_each_entry_safe(call, tmp, &r->calls, list)
 		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REQUEST, NULL);
+	isup_guard_free(r);
 	rate_ctr_group_free(r->ctrs);
 	return 0;
 }
@@ -156,6 +162,7 @@ struct isup_relay *isup_relay_alloc(void *ctx, struct np700 *g, isup_tx_cb tx, v
 	r->reject_cause[NP700_REJ_RATE_LIMIT] = 42;
 	r->reject_cause[NP700_REJ_STORE_ERROR] = 41;
 	r->maxdur_cause = 16;
+	isup_guard_init(r);
 	r->ctrs = alloc_ctrs(r);
 	if (!r->ctrs) {
 		talloc_free(r);
@@ -551,6 +558,10 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 		}
 		break;
 	case ISUP_MSGT_GRA:
+		/* the answer to our own reset (start-up, link recovery) */
+		if (!isup_guard_rx_reset_ack(r, opc, m))
+			isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+		break;
 	case ISUP_MSGT_CQR:
 	case ISUP_MSGT_CCR:
 	case ISUP_MSGT_LPA:
@@ -569,6 +580,8 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 			isup_call_rx(c->call, c, m, data, len);
 			break;
 		}
+		if (type == ISUP_MSGT_RLC && isup_guard_rx_reset_ack(r, opc, m))
+			break;
 		isup_ctr_inc(r, ISUP_CTR_RX_UNEXPECTED);
 		if (type == ISUP_MSGT_REL) {
 			/* REL on an idle circuit: confirm, so the far end frees it (Q.764 §2.9.5.1) */

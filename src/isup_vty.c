@@ -128,6 +128,30 @@ DEFUN(cfg_isup_maxdur, cfg_isup_maxdur_cmd, "max-duration-cause <1-127>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_isup_max_calls, cfg_isup_max_calls_cmd, "max-calls <0-1000000>",
+      "Admission limit: calls in progress; more attempts are shed (overload-cause)\n"
+      "Calls (0: no limit)\n")
+{
+	g_isup->max_calls = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_max_rate, cfg_isup_max_rate_cmd, "max-call-rate <0-1000000>",
+      "Admission limit: new call attempts (IAM) per second; more are shed (overload-cause)\n"
+      "Attempts per second (0: no limit)\n")
+{
+	g_isup->max_rate = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_isup_ovl_cause, cfg_isup_ovl_cause_cmd, "overload-cause <1-127>",
+      "Release cause of an attempt shed by max-calls / max-call-rate\n"
+      "Q.850 cause (default 42, switching equipment congestion)\n")
+{
+	g_isup->overload_cause = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_isup_timer, cfg_isup_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET_OPTIONAL,
       "ISUP timers (Q.764): T1 T5 T7 T9 T35, seconds\n" OSMO_TDEF_VTY_DOC_SET)
 {
@@ -258,6 +282,12 @@ static int config_write_isup(struct vty *vty)
 	for (i = 1; i < _NP700_REJ_NUM; i++)
 		vty_out(vty, " reject-cause %s %u%s", np700_reject_name(i), r->reject_cause[i], VTY_NEWLINE);
 	vty_out(vty, " max-duration-cause %u%s", r->maxdur_cause, VTY_NEWLINE);
+	if (r->max_calls)
+		vty_out(vty, " max-calls %u%s", r->max_calls, VTY_NEWLINE);
+	if (r->max_rate)
+		vty_out(vty, " max-call-rate %u%s", r->max_rate, VTY_NEWLINE);
+	if (r->overload_cause != 42)
+		vty_out(vty, " overload-cause %u%s", r->overload_cause, VTY_NEWLINE);
 	osmo_tdef_vty_write(vty, r->tdefs, " timer ");
 	llist_for_each_entry(cg, &r->cgroups, list) {
 		vty_out(vty, " circuit-group %s%s", cg->name, VTY_NEWLINE);
@@ -311,6 +341,9 @@ void isup_vty_init(struct isup_relay *r)
 	install_element(ISUP_NODE, &cfg_isup_reject_cmd);
 	install_element(ISUP_NODE, &cfg_isup_maxdur_cmd);
 	install_element(ISUP_NODE, &cfg_isup_timer_cmd);
+	install_element(ISUP_NODE, &cfg_isup_max_calls_cmd);
+	install_element(ISUP_NODE, &cfg_isup_max_rate_cmd);
+	install_element(ISUP_NODE, &cfg_isup_ovl_cause_cmd);
 	install_element(ISUP_NODE, &cfg_cgroup_cmd);
 	install_element(ISUP_NODE, &cfg_no_cgroup_cmd);
 	install_node(&cgroup_node, NULL);

@@ -318,6 +318,23 @@ static struct osmo_ss7_as *mtp_find_as(struct osmo_ss7_instance *inst)
 	return NULL;
 }
 
+/*! True while an ASP of the AS towards the STP is active (traffic can flow). libosmo-sigtran 1.6
+ *  gives MTP users no PAUSE/RESUME, so the ISUP relay polls this (isup_guard.c). */
+bool np700_mtp_active(struct np700 *g)
+{
+	struct np700_mtp *m = g->mtp;
+	struct osmo_ss7_as *as;
+	unsigned int i;
+
+	if (!m || !m->inst || !(as = mtp_find_as(m->inst)))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(as->cfg.asps); i++) {
+		if (as->cfg.asps[i] && osmo_ss7_asp_active(as->cfg.asps[i]))
+			return true;
+	}
+	return false;
+}
+
 int np700_mtp_start(struct np700 *g)
 {
 	struct np700_mtp *m = mtp_get(g);

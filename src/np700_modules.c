@@ -16,6 +16,12 @@
 #include <np700/store_vty.h>
 #include <np700/vty.h>
 
+/* the ISUP relay's link watch (isup_relay_watch_link) */
+static bool isup_link_active(void *g)
+{
+	return np700_mtp_active(g);
+}
+
 void np700_modules_defaults(struct np700 *g)
 {
 	g->sccp = sccp_relay_alloc(g, 0);
@@ -73,6 +79,8 @@ int np700_modules_start(struct np700 *g)
 		isup_relay_set_default_pc(g->isup, np700_mtp_own_pc(g));
 		isup_relay_set_tx(g->isup, np700_mtp_tx_isup, g);
 		np700_mtp_register(g, NP700_MTP_SI_ISUP, isup_relay_mtp_rx, g->isup);
+		/* calls released and circuits reset (GRS) when the ASP goes down / becomes active */
+		isup_relay_watch_link(g->isup, isup_link_active, g);
 	}
 	{
 		/* provisioning: only once the store is open, so that no request can miss it */

@@ -8,6 +8,22 @@
 
 #include <np700/sccp.h>
 
+/* Hex digits <-> nibbles, low nibble first: what osmo_bcd2str() / osmo_str2bcd() with allow_hex
+ * do, inline: every SCCP message carries two addresses, and the library's per-digit calls cost
+ * more than the rest of the address codec (issue 5). */
+static const char hexdig[16] = "0123456789ABCDEF";
+
+static inline int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 #define AI_NATIONAL	0x80
 #define AI_ROUTE_SSN	0x40
 #define AI_GTI_SHIFT	2
@@ -144,7 +160,11 @@ int sccp_addr_parse(struct sccp_addr *a, const uint8_t *buf, size_t len, enum sc
 		nibbles--;
 		a->filler = 0xf;
 	}
-	osmo_bcd2str(a->digits, sizeof(a->digits), buf + pos, 0, nibbles, true);
+	for (unsigned int i = 0; i < nibbles; i++) {
+		uint8_t b = buf[pos + i / 2];
+		a->digits[i] = hexdig[(i & 1) ? b >> 4 : b & 0x0f];
+	}
+	a->digits[nibbles] = '\0';
 	return 0;
 }
 
@@ -152,7 +172,6 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 {
 	size_t pos = 0, ndig = strlen(a->digits);
 	bool odd = ndig & 1;
-	int rc;
 
 	if (a->gti > SCCP_GTI_TT_NP_ES_NAI || ndig > SCCP_GT_DIGITS_MAX)
 		return -EINVAL;
@@ -203,12 +222,22 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 	if (!a->bcd && odd)
 		return -EINVAL;	/* a non-BCD GT is kept as whole octets */
 	if (ndig) {
-		rc = osmo_str2bcd(buf + pos, size - pos, a->digits, 0, -1, true);
-		if (rc < 0)
-			return rc == -ENOMEM ? -ENOSPC : rc;
+		size_t oct = (ndig + 1) / 2, i;
+
+		if (size - pos < oct)
+			return -ENOSPC;
+		for (i = 0; i < ndig; i++) {
+			int d = hex_nibble(a->digits[i]);
+			if (d < 0)
+				return -EINVAL;
+			if (i & 1)
+				buf[pos + i / 2] = (buf[pos + i / 2] & 0x0f) | (d << 4);
+			else
+				buf[pos + i / 2] = 0xf0 | d;
+		}
 		if (odd)
-			buf[pos + rc - 1] = (buf[pos + rc - 1] & 0x0f) | ((a->filler & 0x0f) << 4);
-		pos += rc;
+			buf[pos + oct - 1] = (buf[pos + oct - 1] & 0x0f) | ((a->filler & 0x0f) << 4);
+		pos += oct;
 	}
 	return pos;
 }
@@ -221,7 +250,7 @@ int sccp_addr_set_digits(struct sccp_addr *a, const char *digits)
 	if (a->gti == SCCP_GTI_NONE || !a->bcd || n > SCCP_GT_DIGITS_MAX)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		if (!strchr("0123456789abcdefABCDEF", digits[i]))
+		if (hex_nibble(digits[i]) < 0)
 			return -EINVAL;
 	}
 	/* digits may be a->digits itself; clear the tail too: a parsed address has zeros after the

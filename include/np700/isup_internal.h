@@ -129,6 +129,9 @@ enum isup_relay_ctr {
 	ISUP_CTR_OVERLAP,
 	ISUP_CTR_MAXDUR,
 	ISUP_CTR_TIMEOUT,
+	ISUP_CTR_SHED,
+	ISUP_CTR_LINK_LOST,
+	ISUP_CTR_GRS_TX,
 	ISUP_CTR_REJ_BASE,
 	ISUP_CTR_RX_BASE = ISUP_CTR_REJ_BASE + _NP700_REJ_NUM,
 };
@@ -157,7 +160,31 @@ struct isup_relay {
 	 * message and per translated IAM (see isup_relay_msg_alloc()) */
 	struct isup_msg *msg_spare[4];
 	unsigned int n_msg_spare;
+	/* admission (isup_guard.c): 0 = no limit */
+	unsigned int max_calls;		/*!< calls in progress, the new one included */
+	unsigned int max_rate;		/*!< new IAMs per second */
+	uint8_t overload_cause;		/*!< release cause of a shed attempt (42) */
+	uint64_t rate_sec;		/*!< the second rate_n counts in */
+	unsigned int rate_n;
+	/* signalling link watch and circuit reset (isup_guard.c) */
+	bool (*link_cb)(void *priv);
+	void *link_priv;
+	bool link_up;
+	struct osmo_timer_list link_timer;
+	struct llist_head grs_pending;	/*!< struct isup_grs: GRS/RSC sent, awaiting GRA/RLC */
+	struct osmo_timer_list t22;
+	uint64_t grs_t0_us;		/*!< when the first GRS of the current reset was sent (T23) */
 };
+
+/* isup_guard.c */
+/*! Admission control for a new IAM (call \a counted in r->num_calls already). \returns true if
+ *  the call may proceed; false: shed it with r->overload_cause (counted here). */
+bool isup_guard_admit(struct isup_relay *r);
+/*! A GRA (or, for a one-circuit group, an RLC on an idle circuit) answering our reset.
+ *  \returns true if it matched a reset np700 sent. */
+bool isup_guard_rx_reset_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m);
+void isup_guard_init(struct isup_relay *r);
+void isup_guard_free(struct isup_relay *r);
 
 /* isup_relay.c */
 void isup_ctr_inc(struct isup_relay *r, unsigned int idx);
@@ -208,3 +235,6 @@ void isup_call_rx(struct isup_call *call, struct isup_circuit *circ, struct isup
 void isup_call_leg_reset(struct isup_call *call, struct isup_circuit *circ, uint8_t cause);
 /*! Dual seizure lost: move the outgoing leg to another circuit and send the IAM again. */
 void isup_call_reattempt(struct isup_call *call);
+/*! The signalling link is gone: nothing can be sent; free both legs' circuits locally and end the
+ *  call (the circuits are reset towards the peers by GRS when the link is back). */
+void isup_call_link_lost(struct isup_call *call);

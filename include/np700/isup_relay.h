@@ -51,6 +51,23 @@ void isup_relay_set_default_pc(struct isup_relay *r, uint32_t pc);
 /*! Number of calls in progress (both legs or one leg still busy). */
 unsigned int isup_relay_num_calls(const struct isup_relay *r);
 
+/*! Signalling link state (ASP towards the STP active or not). Down: every call is released
+ *  locally (nothing can be sent), counted as call:link_lost. Up (also at start-up): every circuit
+ *  of every group is reset towards its switch with GRS (Q.764 §2.9.3.1; ranges of at most 32
+ *  circuits, RSC for a single one), repeated every T22 until GRA, every T23 after T23. */
+void isup_relay_link_state(struct isup_relay *r, bool up);
+/*! Poll \a up(\a priv) twice a second and call isup_relay_link_state() on every change
+ *  (libosmo-sigtran 1.6 gives MTP users no PAUSE/RESUME). */
+void isup_relay_watch_link(struct isup_relay *r, bool (*up)(void *priv), void *priv);
+/*! Resets sent and not yet acknowledged (GRS awaiting GRA, RSC awaiting RLC). */
+unsigned int isup_relay_resets_pending(const struct isup_relay *r);
+
+/*! Admission limits: at most \a max_calls calls in progress and \a max_rate new IAMs per
+ *  second (0: no limit); an attempt above them is released with \a cause (default 42,
+ *  "switching equipment congestion"), counted as call:shed and recorded (outcome rejected,
+ *  reason "overload"). */
+void isup_relay_set_admission(struct isup_relay *r, unsigned int max_calls, unsigned int max_rate, uint8_t cause);
+
 /* --- configuration, used by the VTY and by tests --- */
 
 enum isup_route_format {

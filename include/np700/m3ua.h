@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 
 struct np700;
 struct rate_ctr_group;
@@ -58,6 +59,8 @@ const char *np700_mtp_pc_str(struct np700 *g, uint32_t pc);
  *  tx:sccp, tx:isup, tx:other, tx:error), shown by `show rate-counters`. */
 struct rate_ctr_group *np700_mtp_ctrg(struct np700 *g);
 
+/*! True while an ASP towards the STP is active (polled: libosmo-sigtran 1.6 has no MTP-PAUSE). */
+bool np700_mtp_active(struct np700 *g);
 /*! After the config was read: find cs7 instance 0, add the default route towards its AS and
  *  register the MTP users. Without a cs7 instance np700 runs without signalling (notice logged).
  *  \returns 0, or -EINVAL when the instance lacks its point-code or an M3UA AS */
