@@ -585,7 +585,7 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 	}
 	memcpy(call->iam, data, len);
 	call->iam_len = len;
-	if (!isup_guard_admit(r)) {
+	if (!isup_guard_admit(r, call)) {
 		reject_in(call, CDR_OUT_REJECTED, "overload", r->overload_cause);
 		return;
 	}
@@ -862,6 +862,8 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 		cdr_write(r->g->cdr, &call->cdr, now_s());
 	llist_del(&call->list);
 	r->num_calls--;
+	if (call->admitted)
+		r->n_admitted--;
 }
 
 #define ALL_EV	(S(ISUP_CEV_RX_IN) | S(ISUP_CEV_RX_OUT))

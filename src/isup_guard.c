@@ -28,13 +28,14 @@ void isup_relay_set_admission(struct isup_relay *r, unsigned int max_calls, unsi
 	r->overload_cause = cause ? cause : 42;
 }
 
-bool isup_guard_admit(struct isup_relay *r)
+bool isup_guard_admit(struct isup_relay *r, struct isup_call *call)
 {
 	uint64_t sec;
 
 	/* the cheapest possible refusal: before the store is read, nothing allocated but the call
-	 * that carries the record; r->num_calls already counts the new call */
-	if (r->max_calls && r->num_calls > r->max_calls)
+	 * that carries the record. Shed attempts still releasing (waiting for RLC) do not count:
+	 * under a flood they would otherwise take the whole budget */
+	if (r->max_calls && r->n_admitted >= r->max_calls)
 		goto shed;
 	if (r->max_rate) {
 		sec = isup_now_us() / 1000000;
@@ -46,6 +47,8 @@ bool isup_guard_admit(struct isup_relay *r)
 			goto shed;
 		r->rate_n++;
 	}
+	call->admitted = true;
+	r->n_admitted++;
 	return true;
 shed:
 	isup_ctr_inc(r, ISUP_CTR_SHED);

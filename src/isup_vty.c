@@ -33,6 +33,7 @@ static struct cmd_node cgroup_node = {
 static int parse_pc(const char *s, uint32_t *pc)
 {
 	unsigned int a, b, c;
+	unsigned long v;
 	char *end;
 
 	if (strchr(s, '.')) {
@@ -49,9 +50,11 @@ static int parse_pc(const char *s, uint32_t *pc)
 		}
 		return 0;
 	}
-	*pc = strtoul(s, &end, 10);
-	if (*end || *pc > 0xffffff)
+	/* decimal: at most the variant's width, 14 or 24 bits */
+	v = strtoul(s, &end, 10);
+	if (end == s || *end || v > (g_isup->variant == ISUP_VARIANT_CHINA ? 0xffffffUL : 0x3fffUL))
 		return -EINVAL;
+	*pc = v;
 	return 0;
 }
 

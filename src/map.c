@@ -210,13 +210,15 @@ int map_imsi_encode(uint8_t *buf, size_t buf_len, const char *imsi)
 	return rc < 0 ? -EINVAL : rc;
 }
 
-/* The parameter must be one element filling param_len, of identifier \a id, well-formed throughout. */
-static int read_param(struct ber_tlv *t, const uint8_t *param, size_t param_len, uint32_t id)
+/* Where every decoder below starts: the parameter must be one element filling param_len, of
+ * identifier \a id, well-formed throughout; \a it then walks its elements. */
+static int iter_param(struct ber_iter *it, struct ber_tlv *t, const uint8_t *param, size_t param_len, uint32_t id)
 {
 	if (!param || ber_read_exact(param, param_len, t) < 0 || ber_validate(t, 0) < 0)
 		return -EINVAL;
 	if (BER_TLV_ID(t) != id)
 		return -EINVAL;
+	ber_iter_init(it, t, 0);
 	return 0;
 }
 
@@ -230,9 +232,8 @@ int map_dec_fwd_sm(struct map_fwd_sm *f, const uint8_t *param, size_t param_len)
 	int rc, n = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (read_param(&f->param_tlv, param, param_len, BER_ID_SEQUENCE) < 0)
+	if (iter_param(&it, &f->param_tlv, param, param_len, BER_ID_SEQUENCE) < 0)
 		return -EINVAL;
-	ber_iter_init(&it, &f->param_tlv, 0);
 	while ((rc = ber_iter_next(&it, &c)) > 0) {
 		uint32_t id = BER_TLV_ID(&c);
 
@@ -310,6 +311,20 @@ static int seen(uint32_t *mask, uint32_t tag)
 	return 0;
 }
 
+/* The SEQUENCEs np700 reads by context tag skip other classes and refuse a tag seen twice; this
+ * is that loop step. \returns 1 (next element in \a c), 0 (end), -EINVAL. */
+static int next_ctx(struct ber_iter *it, struct ber_tlv *c, uint32_t *mask)
+{
+	int rc;
+
+	while ((rc = ber_iter_next(it, c)) > 0) {
+		if (c->cls != BER_CLASS_CONTEXT)
+			continue;
+		return seen(mask, c->tag) < 0 ? -EINVAL : 1;
+	}
+	return rc;
+}
+
 /*! Decode a sendRoutingInfo argument (\a version 1..3). \returns 0, -EINVAL, -ENODATA. */
 int map_dec_sri(struct map_sri *s, const uint8_t *param, size_t param_len, int version)
 {
@@ -321,14 +336,9 @@ int map_dec_sri(struct map_sri *s, const uint8_t *param, size_t param_len, int v
 	memset(s, 0, sizeof(*s));
 	s->interrogation_type = -1;
 	s->num_forwarding = -1;
-	if (read_param(&t, param, param_len, BER_ID_SEQUENCE) < 0)
+	if (iter_param(&it, &t, param, param_len, BER_ID_SEQUENCE) < 0)
 		return -EINVAL;
-	ber_iter_init(&it, &t, 0);
-	while ((rc = ber_iter_next(&it, &c)) > 0) {
-		if (c.cls != BER_CLASS_CONTEXT)
-			continue;
-		if (seen(&mask, c.tag) < 0)
-			return -EINVAL;
+	while ((rc = next_ctx(&it, &c, &mask)) > 0) {
 		switch (BER_TLV_ID(&c)) {
 		case CTX(0, 0):
 			if (map_addr_decode(&s->msisdn, &c, MAP_ISDN_MAX_DIGITS) < 0)
@@ -366,14 +376,9 @@ int map_dec_sri_sm(struct map_sri_sm *s, const uint8_t *param, size_t param_len)
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	if (read_param(&t, param, param_len, BER_ID_SEQUENCE) < 0)
+	if (iter_param(&it, &t, param, param_len, BER_ID_SEQUENCE) < 0)
 		return -EINVAL;
-	ber_iter_init(&it, &t, 0);
-	while ((rc = ber_iter_next(&it, &c)) > 0) {
-		if (c.cls != BER_CLASS_CONTEXT)
-			continue;
-		if (seen(&mask, c.tag) < 0)
-			return -EINVAL;
+	while ((rc = next_ctx(&it, &c, &mask)) > 0) {
 		switch (BER_TLV_ID(&c)) {
 		case CTX(0, 0):
 			if (map_addr_decode(&s->msisdn, &c, MAP_ISDN_MAX_DIGITS) < 0)
@@ -405,9 +410,8 @@ int map_dec_sri_res(struct map_sri_res *r, const uint8_t *param, size_t param_le
 	int rc, n = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (read_param(&t, param, param_len, version >= 3 ? CTX(1, 3) : BER_ID_SEQUENCE) < 0)
+	if (iter_param(&it, &t, param, param_len, version >= 3 ? CTX(1, 3) : BER_ID_SEQUENCE) < 0)
 		return -EINVAL;
-	ber_iter_init(&it, &t, 0);
 	while ((rc = ber_iter_next(&it, &c)) > 0) {
 		uint32_t id = BER_TLV_ID(&c);
 
@@ -446,9 +450,8 @@ int map_dec_sri_sm_res(struct map_sri_sm_res *r, const uint8_t *param, size_t pa
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (read_param(&t, param, param_len, BER_ID_SEQUENCE) < 0)
+	if (iter_param(&it, &t, param, param_len, BER_ID_SEQUENCE) < 0)
 		return -EINVAL;
-	ber_iter_init(&it, &t, 0);
 	while ((rc = ber_iter_next(&it, &c)) > 0) {
 		uint32_t id = BER_TLV_ID(&c);
 

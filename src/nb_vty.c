@@ -33,16 +33,24 @@ DEFUN(cfg_nb, cfg_nb_cmd, "provisioning", PROV_STR)
 	return CMD_SUCCESS;
 }
 
+/* The commands taking an IPv4 address read and refuse it alike. */
+static int parse_addr(struct vty *vty, const char *arg, struct in_addr *a)
+{
+	if (inet_pton(AF_INET, arg, a) != 1) {
+		vty_out(vty, "%% Invalid address '%s'%s", arg, VTY_NEWLINE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 DEFUN(cfg_nb_bind, cfg_nb_bind_cmd, "bind A.B.C.D [<1-65535>]",
       "Where the server listens (default 127.0.0.1 4292)\n" "IPv4 address\n" "TCP port\n")
 {
 	struct nb_server *nb = g_np700->nb;
 	struct in_addr a;
 
-	if (inet_pton(AF_INET, argv[0], &a) != 1) {
-		vty_out(vty, "%% Invalid address '%s'%s", argv[0], VTY_NEWLINE);
+	if (parse_addr(vty, argv[0], &a) < 0)
 		return CMD_WARNING;
-	}
 	osmo_talloc_replace_string(nb, &nb->bind_addr, argv[0]);
 	nb->port = argc > 1 ? atoi(argv[1]) : NB_DEFAULT_PORT;
 	if (nb_server_rebind(nb) < 0) {
@@ -105,10 +113,8 @@ DEFUN(cfg_nbc_source, cfg_nbc_source_cmd, "source A.B.C.D",
 	struct in_addr a;
 	unsigned int i;
 
-	if (inet_pton(AF_INET, argv[0], &a) != 1) {
-		vty_out(vty, "%% Invalid address '%s'%s", argv[0], VTY_NEWLINE);
+	if (parse_addr(vty, argv[0], &a) < 0)
 		return CMD_WARNING;
-	}
 	for (i = 0; i < cc->num_sources; i++) {
 		if (cc->sources[i].s_addr == a.s_addr)
 			return CMD_SUCCESS;
@@ -121,6 +127,16 @@ DEFUN(cfg_nbc_source, cfg_nbc_source_cmd, "source A.B.C.D",
 	return CMD_SUCCESS;
 }
 
+/* Drop element \a i of an array of \a *n elements of \a size bytes, keeping the order of the
+ * others (the configuration is written back in the order it was given). */
+static void array_del(void *arr, unsigned int *n, size_t size, unsigned int i)
+{
+	uint8_t *p = arr;
+
+	memmove(p + i * size, p + (i + 1) * size, (*n - i - 1) * size);
+	(*n)--;
+}
+
 DEFUN(cfg_nbc_no_source, cfg_nbc_no_source_cmd, "no source A.B.C.D",
       NO_STR "Do not allow this source address any more (its connections are closed)\n" "IPv4 address\n")
 {
@@ -128,15 +144,12 @@ DEFUN(cfg_nbc_no_source, cfg_nbc_no_source_cmd, "no source A.B.C.D",
 	struct in_addr a;
 	unsigned int i;
 
-	if (inet_pton(AF_INET, argv[0], &a) != 1) {
-		vty_out(vty, "%% Invalid address '%s'%s", argv[0], VTY_NEWLINE);
+	if (parse_addr(vty, argv[0], &a) < 0)
 		return CMD_WARNING;
-	}
 	for (i = 0; i < cc->num_sources; i++) {
 		if (cc->sources[i].s_addr != a.s_addr)
 			continue;
-		memmove(&cc->sources[i], &cc->sources[i + 1], (cc->num_sources - i - 1) * sizeof(cc->sources[0]));
-		cc->num_sources--;
+		array_del(cc->sources, &cc->num_sources, sizeof(cc->sources[0]), i);
 		nb_server_recheck_conns(cc->nb, cc);
 		return CMD_SUCCESS;
 	}
@@ -189,9 +202,7 @@ DEFUN(cfg_nbc_no_customer, cfg_nbc_no_customer_cmd, "no customer <0-4294967295>"
 	for (i = 0; i < cc->num_customers; i++) {
 		if (cc->customers[i] != id)
 			continue;
-		memmove(&cc->customers[i], &cc->customers[i + 1],
-			(cc->num_customers - i - 1) * sizeof(cc->customers[0]));
-		cc->num_customers--;
+		array_del(cc->customers, &cc->num_customers, sizeof(cc->customers[0]), i);
 		return CMD_SUCCESS;
 	}
 	vty_out(vty, "%% Customer %s is not configured for this client%s", argv[0], VTY_NEWLINE);

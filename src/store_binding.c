@@ -605,78 +605,71 @@ int np700_store_binding_lookup(struct np700_store *st, const char *dialled, cons
 	return rc;
 }
 
-int np700_store_binding_list_number(struct np700_store *st, const char *x, np700_binding_cb cb, void *data)
+/* Both listings walk the entries of one key in an index table and report each live binding an
+ * entry names once; they differ only in how an entry names it: \a entry_id gives the binding id,
+ * or false for an entry not to list. */
+static int list_index(struct np700_store *st, enum store_dbi db, const char *what, MDB_val key,
+		      bool (*entry_id)(const MDB_val *v, uint64_t *id), np700_binding_cb cb, void *data)
 {
-	uint8_t px[STORE_BCD_LEN];
 	struct np700_binding b;
 	time_t now = time(NULL);
 	MDB_cursor *c;
-	MDB_val k, v;
+	MDB_val k = key, v;
 	MDB_txn *t;
+	uint64_t id;
 	int rc, mrc;
 
-	rc = store_check_protected(st, "x", x);
+	rc = store_list_begin(st, db, what, &t, &c);
 	if (rc)
 		return rc;
-	rc = store_read_begin(st, &t);
-	if (rc)
-		return rc;
-	mrc = mdb_cursor_open(t, st->dbi[STORE_DB_XIDX], &c);
-	if (mrc) {
-		store_read_end(st);
-		return store_mdb_err(st, mrc, "number index");
-	}
-	store_bcd_pack(px, x);
-	k = store_val(px, sizeof(px));
-	/* each binding once: its primary entry on this number */
 	for (mrc = mdb_cursor_get(c, &k, &v, MDB_SET); !mrc && !rc; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
-		const uint8_t *e = v.mv_data;
-		if (v.mv_size != STORE_XVAL_LEN || !(e[STORE_BCD_LEN] & 0x80))
+		if (!entry_id(&v, &id))
 			continue;
-		if (store_binding_get_txn(st, t, store_get_xid(e + STORE_BCD_LEN), &b))
-			continue;
-		if (!store_binding_expired(&b, now))
-			rc = cb(&b, data);
-	}
-	if (mrc && mrc != MDB_NOTFOUND)
-		rc = store_mdb_err(st, mrc, "number index");
-	mdb_cursor_close(c);
-	store_read_end(st);
-	return rc;
-}
-
-int np700_store_binding_list_customer(struct np700_store *st, uint32_t customer_id, np700_binding_cb cb, void *data)
-{
-	unsigned int key = customer_id;
-	struct np700_binding b;
-	time_t now = time(NULL);
-	MDB_cursor *c;
-	MDB_val k, v;
-	MDB_txn *t;
-	int rc, mrc;
-
-	rc = store_read_begin(st, &t);
-	if (rc)
-		return rc;
-	mrc = mdb_cursor_open(t, st->dbi[STORE_DB_CIDX], &c);
-	if (mrc) {
-		store_read_end(st);
-		return store_mdb_err(st, mrc, "customer index");
-	}
-	k = store_val(&key, sizeof(key));
-	for (mrc = mdb_cursor_get(c, &k, &v, MDB_SET); !mrc && !rc; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
-		size_t id;
-		if (v.mv_size != sizeof(id))
-			continue;
-		memcpy(&id, v.mv_data, sizeof(id));
 		if (store_binding_get_txn(st, t, id, &b))
 			continue;
 		if (!store_binding_expired(&b, now))
 			rc = cb(&b, data);
 	}
-	if (mrc && mrc != MDB_NOTFOUND)
-		rc = store_mdb_err(st, mrc, "customer index");
-	mdb_cursor_close(c);
-	store_read_end(st);
-	return rc;
+	return store_list_end(st, c, mrc, rc, what);
+}
+
+/* each binding once: its primary entry on this number */
+static bool xidx_primary_id(const MDB_val *v, uint64_t *id)
+{
+	const uint8_t *e = v->mv_data;
+
+	if (v->mv_size != STORE_XVAL_LEN || !(e[STORE_BCD_LEN] & 0x80))
+		return false;
+	*id = store_get_xid(e + STORE_BCD_LEN);
+	return true;
+}
+
+static bool cidx_id(const MDB_val *v, uint64_t *id)
+{
+	size_t sid;
+
+	if (v->mv_size != sizeof(sid))
+		return false;
+	memcpy(&sid, v->mv_data, sizeof(sid));
+	*id = sid;
+	return true;
+}
+
+int np700_store_binding_list_number(struct np700_store *st, const char *x, np700_binding_cb cb, void *data)
+{
+	uint8_t px[STORE_BCD_LEN];
+	int rc;
+
+	rc = store_check_protected(st, "x", x);
+	if (rc)
+		return rc;
+	store_bcd_pack(px, x);
+	return list_index(st, STORE_DB_XIDX, "number index", store_val(px, sizeof(px)), xidx_primary_id, cb, data);
+}
+
+int np700_store_binding_list_customer(struct np700_store *st, uint32_t customer_id, np700_binding_cb cb, void *data)
+{
+	unsigned int key = customer_id;
+
+	return list_index(st, STORE_DB_CIDX, "customer index", store_val(&key, sizeof(key)), cidx_id, cb, data);
 }

@@ -350,14 +350,9 @@ int np700_store_customer_list(struct np700_store *st, np700_customer_cb cb, void
 	MDB_val k, v;
 	int rc, mrc;
 
-	rc = store_read_begin(st, &t);
+	rc = store_list_begin(st, STORE_DB_CUST, "customer", &t, &c);
 	if (rc)
 		return rc;
-	mrc = mdb_cursor_open(t, st->dbi[STORE_DB_CUST], &c);
-	if (mrc) {
-		store_read_end(st);
-		return store_mdb_err(st, mrc, "customer");
-	}
 	while (!rc) {
 		mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 		if (mrc)
@@ -370,11 +365,7 @@ int np700_store_customer_list(struct np700_store *st, np700_customer_cb cb, void
 			continue;
 		rc = cb(&cust, data);
 	}
-	if (mrc != MDB_NOTFOUND && mrc)
-		rc = store_mdb_err(st, mrc, "customer");
-	mdb_cursor_close(c);
-	store_read_end(st);
-	return rc;
+	return store_list_end(st, c, mrc, rc, "customer");
 }
 
 int np700_store_pool_list(struct np700_store *st, np700_pool_cb cb, void *data)
@@ -385,14 +376,9 @@ int np700_store_pool_list(struct np700_store *st, np700_pool_cb cb, void *data)
 	MDB_val k, v;
 	int rc, mrc;
 
-	rc = store_read_begin(st, &t);
+	rc = store_list_begin(st, STORE_DB_POOL, "pool", &t, &c);
 	if (rc)
 		return rc;
-	mrc = mdb_cursor_open(t, st->dbi[STORE_DB_POOL], &c);
-	if (mrc) {
-		store_read_end(st);
-		return store_mdb_err(st, mrc, "pool");
-	}
 	while (!rc) {
 		mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 		if (mrc)
@@ -402,9 +388,5 @@ int np700_store_pool_list(struct np700_store *st, np700_pool_cb cb, void *data)
 		pool_from_kv(&p, &k, &v);
 		rc = cb(&p, data);
 	}
-	if (mrc != MDB_NOTFOUND && mrc)
-		rc = store_mdb_err(st, mrc, "pool");
-	mdb_cursor_close(c);
-	store_read_end(st);
-	return rc;
+	return store_list_end(st, c, mrc, rc, "pool");
 }

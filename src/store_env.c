@@ -129,6 +129,32 @@ void store_read_end(struct np700_store *st)
 		store_snapshot_drop(st);
 }
 
+/* Every listing reads one table through a cursor in the shared read snapshot; these two are its
+ * start and end, so that the error paths are written once. */
+int store_list_begin(struct np700_store *st, enum store_dbi db, const char *what, MDB_txn **t, MDB_cursor **c)
+{
+	int rc, mrc;
+
+	rc = store_read_begin(st, t);
+	if (rc)
+		return rc;
+	mrc = mdb_cursor_open(*t, st->dbi[db], c);
+	if (mrc) {
+		store_read_end(st);
+		return store_mdb_err(st, mrc, what);
+	}
+	return 0;
+}
+
+int store_list_end(struct np700_store *st, MDB_cursor *c, int mrc, int rc, const char *what)
+{
+	if (mrc && mrc != MDB_NOTFOUND)
+		rc = store_mdb_err(st, mrc, what);
+	mdb_cursor_close(c);
+	store_read_end(st);
+	return rc;
+}
+
 void store_snapshot_drop(struct np700_store *st)
 {
 	/* the writer thread's commits reach the main thread's snapshot through store_writer.c */

@@ -9,6 +9,7 @@
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
+#include <np700/store_check.h>
 #include <np700/fraud.h>
 #include <np700/logging.h>
 #include <np700/np700.h>
@@ -72,6 +73,10 @@ int np700_store_start(struct np700 *g)
 		LOGP(DSTORE, LOGL_ERROR, "cannot create store directory %s: %s\n", g->store_cfg.path, strerror(-rc));
 		return rc;
 	}
+	/* a truncated file would crash LMDB (SIGBUS) or become an empty store (issue 6) */
+	rc = np700_store_check_file(g->store_cfg.path);
+	if (rc)
+		return rc;
 	rc = np700_store_open(g, &cfg, &g->store);
 	if (rc)
 		return rc;

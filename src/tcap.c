@@ -421,6 +421,21 @@ static int tx_err(struct tcap_msg *m, int cause)
 	return -EINVAL;
 }
 
+/* The message types Q.773 defines; the decoder answers any other with a P-Abort, the encoder refuses it. */
+static bool msg_type_known(int type)
+{
+	switch (type) {
+	case TCAP_UNIDIRECTIONAL:
+	case TCAP_BEGIN:
+	case TCAP_END:
+	case TCAP_CONTINUE:
+	case TCAP_ABORT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /*! Decode the TCAP message \a data / \a len (the SCCP user data).
  *  \param[out] m the message; it points into \a data, which must stay valid while \a m is used
  *  \returns 0; or -EINVAL with m->err_pabort set (transaction portion bad: answer a P-Abort with
@@ -432,24 +447,12 @@ int tcap_decode(struct tcap_msg *m, const uint8_t *data, size_t len)
 	struct ber_tlv c;
 	int rank = -1, r, rc;
 
-	memset(m, 0, sizeof(*m));
-	m->dlg.pdu = TCAP_DLG_NONE;
-	m->err_pabort = -1;
-	m->err_problem_type = -1;
-	m->err_invoke_id = -1;
+	tcap_msg_init(m, 0);	/* the type is set once the tag is known to be one */
 
 	if (len < 1)
 		return tx_err(m, TCAP_PABORT_BADLY_FORMATTED_TX);
-	switch (data[0]) {
-	case TCAP_UNIDIRECTIONAL:
-	case TCAP_BEGIN:
-	case TCAP_END:
-	case TCAP_CONTINUE:
-	case TCAP_ABORT:
-		break;
-	default:
+	if (!msg_type_known(data[0]))
 		return tx_err(m, TCAP_PABORT_UNRECOGNIZED_MSG_TYPE);
-	}
 	if (ber_read_exact(data, len, &m->msg_tlv) < 0)
 		return tx_err(m, TCAP_PABORT_BADLY_FORMATTED_TX);
 	m->type = data[0];
@@ -678,16 +681,8 @@ int tcap_encode(struct msgb *msg, const struct tcap_msg *m)
 	unsigned int i;
 	int rc;
 
-	switch (m->type) {
-	case TCAP_UNIDIRECTIONAL:
-	case TCAP_BEGIN:
-	case TCAP_END:
-	case TCAP_CONTINUE:
-	case TCAP_ABORT:
-		break;
-	default:
+	if (!msg_type_known(m->type))
 		return -EINVAL;
-	}
 	if (m->num_comp > TCAP_MAX_COMP)
 		return -EINVAL;
 	CHK(ber_open(msg, &m_msg));
@@ -743,6 +738,33 @@ static void set_aare(struct tcap_dialogue *d, const struct tcap_oid *acn)
 	d->diag = TCAP_DIAG_USER_NULL;
 }
 
+/* Start an End or Continue to the dialogue \a dtid; \a aare_acn (may be NULL) accepts that context. */
+static void init_answer(struct tcap_msg *m, int type, const struct tcap_tid *dtid, const struct tcap_oid *aare_acn)
+{
+	tcap_msg_init(m, type);
+	m->dtid = *dtid;
+	if (aare_acn)
+		set_aare(&m->dlg, aare_acn);
+}
+
+/* Every builder below sends exactly one component; this fills the fields they share so that each
+ * builder states only what is particular to it (op_present false: no operation code). */
+static struct tcap_component *set_one_comp(struct tcap_msg *m, int type, int32_t invoke_id, bool op_present,
+					   int32_t opcode, const uint8_t *param, size_t param_len)
+{
+	struct tcap_component *c = &m->comp[0];
+
+	m->num_comp = 1;
+	c->type = type;
+	c->invoke_id_present = true;
+	c->invoke_id = invoke_id;
+	c->op_present = op_present;
+	c->opcode = opcode;
+	c->param = param;
+	c->param_len = param_len;
+	return c;
+}
+
 /*! End with a ReturnResultLast {invoke_id, opcode, param}; with \a aare_acn an AARE accepting that
  *  context (the first answer to a Begin that had an AARQ). \a param NULL: no result sequence. */
 int tcap_enc_end_result(struct msgb *msg, const struct tcap_tid *dtid, const struct tcap_oid *aare_acn,
@@ -750,18 +772,8 @@ int tcap_enc_end_result(struct msgb *msg, const struct tcap_tid *dtid, const str
 {
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_END);
-	m.dtid = *dtid;
-	if (aare_acn)
-		set_aare(&m.dlg, aare_acn);
-	m.num_comp = 1;
-	m.comp[0].type = TCAP_COMP_RR_LAST;
-	m.comp[0].invoke_id_present = true;
-	m.comp[0].invoke_id = invoke_id;
-	m.comp[0].op_present = param != NULL;
-	m.comp[0].opcode = opcode;
-	m.comp[0].param = param;
-	m.comp[0].param_len = param_len;
+	init_answer(&m, TCAP_END, dtid, aare_acn);
+	set_one_comp(&m, TCAP_COMP_RR_LAST, invoke_id, param != NULL, opcode, param, param_len);
 	return tcap_encode(msg, &m);
 }
 
@@ -769,19 +781,12 @@ int tcap_enc_end_result(struct msgb *msg, const struct tcap_tid *dtid, const str
 int tcap_enc_end_error(struct msgb *msg, const struct tcap_tid *dtid, const struct tcap_oid *aare_acn,
 		       int32_t invoke_id, int32_t error_code, const uint8_t *param, size_t param_len)
 {
+	struct tcap_component *c;
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_END);
-	m.dtid = *dtid;
-	if (aare_acn)
-		set_aare(&m.dlg, aare_acn);
-	m.num_comp = 1;
-	m.comp[0].type = TCAP_COMP_RETURN_ERROR;
-	m.comp[0].invoke_id_present = true;
-	m.comp[0].invoke_id = invoke_id;
-	m.comp[0].error_code = error_code;
-	m.comp[0].param = param;
-	m.comp[0].param_len = param_len;
+	init_answer(&m, TCAP_END, dtid, aare_acn);
+	c = set_one_comp(&m, TCAP_COMP_RETURN_ERROR, invoke_id, false, 0, param, param_len);
+	c->error_code = error_code;
 	return tcap_encode(msg, &m);
 }
 
@@ -789,18 +794,14 @@ int tcap_enc_end_error(struct msgb *msg, const struct tcap_tid *dtid, const stru
 int tcap_enc_end_reject(struct msgb *msg, const struct tcap_tid *dtid, const struct tcap_oid *aare_acn,
 			int32_t invoke_id, int problem_type, int32_t problem)
 {
+	struct tcap_component *c;
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_END);
-	m.dtid = *dtid;
-	if (aare_acn)
-		set_aare(&m.dlg, aare_acn);
-	m.num_comp = 1;
-	m.comp[0].type = TCAP_COMP_REJECT;
-	m.comp[0].invoke_id_present = invoke_id >= 0;
-	m.comp[0].invoke_id = invoke_id;
-	m.comp[0].problem_type = problem_type;
-	m.comp[0].problem = problem;
+	init_answer(&m, TCAP_END, dtid, aare_acn);
+	c = set_one_comp(&m, TCAP_COMP_REJECT, invoke_id, false, 0, NULL, 0);
+	c->invoke_id_present = invoke_id >= 0;
+	c->problem_type = problem_type;
+	c->problem = problem;
 	return tcap_encode(msg, &m);
 }
 
@@ -846,14 +847,7 @@ int tcap_enc_begin_invoke(struct msgb *msg, const struct tcap_tid *otid, const s
 		m.dlg.proto_version_present = true;
 		m.dlg.acn = *acn;
 	}
-	m.num_comp = 1;
-	m.comp[0].type = TCAP_COMP_INVOKE;
-	m.comp[0].invoke_id_present = true;
-	m.comp[0].invoke_id = invoke_id;
-	m.comp[0].op_present = true;
-	m.comp[0].opcode = opcode;
-	m.comp[0].param = param;
-	m.comp[0].param_len = param_len;
+	set_one_comp(&m, TCAP_COMP_INVOKE, invoke_id, true, opcode, param, param_len);
 	return tcap_encode(msg, &m);
 }
 
@@ -866,19 +860,9 @@ int tcap_enc_continue_result(struct msgb *msg, const struct tcap_tid *otid, cons
 {
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_CONTINUE);
+	init_answer(&m, TCAP_CONTINUE, dtid, aare_acn);
 	m.otid = *otid;
-	m.dtid = *dtid;
-	if (aare_acn)
-		set_aare(&m.dlg, aare_acn);
-	m.num_comp = 1;
-	m.comp[0].type = TCAP_COMP_RR_LAST;
-	m.comp[0].invoke_id_present = true;
-	m.comp[0].invoke_id = invoke_id;
-	m.comp[0].op_present = param != NULL;
-	m.comp[0].opcode = opcode;
-	m.comp[0].param = param;
-	m.comp[0].param_len = param_len;
+	set_one_comp(&m, TCAP_COMP_RR_LAST, invoke_id, param != NULL, opcode, param, param_len);
 	return tcap_encode(msg, &m);
 }
 
@@ -891,14 +875,7 @@ int tcap_enc_continue_invoke(struct msgb *msg, const struct tcap_tid *otid, cons
 	tcap_msg_init(&m, TCAP_CONTINUE);
 	m.otid = *otid;
 	m.dtid = *dtid;
-	m.num_comp = 1;
-	m.comp[0].type = TCAP_COMP_INVOKE;
-	m.comp[0].invoke_id_present = true;
-	m.comp[0].invoke_id = invoke_id;
-	m.comp[0].op_present = true;
-	m.comp[0].opcode = opcode;
-	m.comp[0].param = param;
-	m.comp[0].param_len = param_len;
+	set_one_comp(&m, TCAP_COMP_INVOKE, invoke_id, true, opcode, param, param_len);
 	return tcap_encode(msg, &m);
 }
 

@@ -26,6 +26,10 @@
 #define PC_A	2058	/* 1.1.2: higher than np700's, controls the even CICs */
 #define PC_B	2049	/* 1.0.1: lower than np700's */
 #define PC_C	2064	/* 1.2.0: higher */
+/* the China variant's 24-bit point codes (8.8.8) */
+#define CN_NP	0x640101	/* 100.1.1 */
+#define CN_A	0x640102	/* 100.1.2 */
+#define CN_B	0x640103	/* 100.1.3 */
 
 #define X1	"700123456789012"	/* AXB A <-> B */
 #define X2	"700123456789013"	/* AXB B <-> C, 60 s maximum duration */
@@ -68,7 +72,11 @@ static const char *pcs(uint32_t pc)
 	static unsigned int i;
 	char *b = buf[i++ % 8];
 
-	snprintf(b, sizeof(buf[0]), "%u.%u.%u", (pc >> 11) & 7, (pc >> 3) & 0xff, pc & 7);
+	/* beyond 14 bits: a China point code, 8.8.8 */
+	if (pc > 0x3fff && pc <= 0xffffff)
+		snprintf(b, sizeof(buf[0]), "%u.%u.%u", pc >> 16, (pc >> 8) & 0xff, pc & 0xff);
+	else
+		snprintf(b, sizeof(buf[0]), "%u.%u.%u", (pc >> 11) & 7, (pc >> 3) & 0xff, pc & 7);
 	return b;
 }
 
@@ -576,6 +584,75 @@ static void test_timers(void)
 	show();
 }
 
+/* The relay again, in the China variant (24-bit point codes): same store, same binding X1. It
+ * replaces the ITU relay (freed here; main() frees this one), as one process runs one variant. */
+/* issue 6: admission limits, signalling link loss and the circuit reset after it */
+static void test_guard(void)
+{
+	uint16_t out;
+
+	printf("\n== guard: at most 1 admitted call and 2 IAMs a second; the excess is shed with cause 42\n");
+	isup_relay_set_admission(r, 1, 2, 0);
+	iam(PC_A, 20, X1, "13800138000");
+	out = last_cic;
+	iam(PC_A, 21, X1, "13800138000");
+	simple(PC_A, 21, ISUP_MSGT_RLC);
+	rel(PC_A, 20, 16, NULL);
+	simple(PC_B, out, ISUP_MSGT_RLC);
+	printf("-- the rate: the second IAM of this second is admitted, the third is shed\n");
+	iam(PC_A, 22, X1, "13800138000");
+	out = last_cic;
+	rel(PC_A, 22, 16, NULL);
+	simple(PC_B, out, ISUP_MSGT_RLC);
+	iam(PC_A, 23, X1, "13800138000");
+	simple(PC_A, 23, ISUP_MSGT_RLC);
+	advance(1);
+	printf("-- a new second: admitted again\n");
+	iam(PC_A, 24, X1, "13800138000");
+	anm(PC_B, last_cic, NULL);
+	show();
+	isup_relay_set_admission(r, 0, 0, 0);
+
+	printf("\n== guard: the signalling link goes down with a call up: released locally, nothing sent\n");
+	isup_relay_link_state(r, false);
+	show();
+	printf("-- the link is back: every circuit group is reset with GRS (at most 32 circuits each)\n");
+	isup_relay_link_state(r, true);
+	printf("-- msc-a acknowledges; T22 repeats towards the others; then they acknowledge too\n");
+	range_msg(PC_A, ISUP_MSGT_GRA, 1, 30, true, 0, -1);
+	advance(15);
+	range_msg(PC_B, ISUP_MSGT_GRA, 1, 30, true, 0, -1);
+	range_msg(PC_C, ISUP_MSGT_GRA, 2, 2, true, 0x04, -1);
+	printf("resets pending: %u\n", isup_relay_resets_pending(r));
+	show();
+	advance(15);
+}
+
+static void test_china(void)
+{
+	uint16_t out;
+
+	printf("\n== China variant, 24-bit point codes: A calls X, reaches B; B answers and releases\n");
+	talloc_free(r);
+	r = isup_relay_alloc(ctx, &g, fake_tx, NULL);
+	OSMO_ASSERT(r);
+	isup_relay_set_variant(r, ISUP_VARIANT_CHINA);
+	isup_relay_set_own_pc(r, CN_NP);
+	isup_relay_set_cdr_cb(r, print_cdr, NULL);
+	OSMO_ASSERT(isup_cgroup_alloc(r, "cn-a", CN_A, 1, 31));
+	OSMO_ASSERT(isup_cgroup_alloc(r, "cn-b", CN_B, 1, 31));
+	OSMO_ASSERT(isup_route_add(r, "86138", "cn-a", ISUP_FMT_NATIONAL) == 0);
+	OSMO_ASSERT(isup_route_add(r, "86139", "cn-b", ISUP_FMT_NATIONAL) == 0);
+	iam(CN_A, 9, X1, "13800138000");
+	out = last_cic;
+	acm(CN_B, out);
+	anm(CN_B, out, "13912345678");
+	show();
+	rel(CN_B, out, 16, NULL);
+	simple(CN_A, 9, ISUP_MSGT_RLC);
+	show();
+}
+
 static void print_counters(void)
 {
 	unsigned int i;
@@ -624,6 +701,8 @@ int main(int argc, char **argv)
 	test_dual_seizure();
 	test_timers();
 	print_counters();
+	test_guard();
+	test_china();
 
 	talloc_free(r);
 	np700_store_close(st);

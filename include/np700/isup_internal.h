@@ -86,6 +86,7 @@ struct isup_call {
 	size_t out_iam_len;
 	bool backward_seen;		/*!< any backward message on the outgoing leg (ends dual-seizure window) */
 	bool collecting;		/*!< overlap: counted once, waiting for SAMs */
+	bool admitted;			/*!< counted in isup_relay.n_admitted (isup_guard_admit()) */
 	struct osmo_timer_list t_maxdur;
 	struct cdr_record cdr;
 	/* large buffers last: a new call zeroes only what comes before them */
@@ -161,7 +162,8 @@ struct isup_relay {
 	struct isup_msg *msg_spare[4];
 	unsigned int n_msg_spare;
 	/* admission (isup_guard.c): 0 = no limit */
-	unsigned int max_calls;		/*!< calls in progress, the new one included */
+	unsigned int max_calls;		/*!< admitted calls in progress */
+	unsigned int n_admitted;	/*!< calls admitted and not ended (shed ones still releasing are not) */
 	unsigned int max_rate;		/*!< new IAMs per second */
 	uint8_t overload_cause;		/*!< release cause of a shed attempt (42) */
 	uint64_t rate_sec;		/*!< the second rate_n counts in */
@@ -177,9 +179,10 @@ struct isup_relay {
 };
 
 /* isup_guard.c */
-/*! Admission control for a new IAM (call \a counted in r->num_calls already). \returns true if
+/*! Admission control for a new IAM on \a call. \returns true (the call is counted in
+ *  r->n_admitted until it ends) if
  *  the call may proceed; false: shed it with r->overload_cause (counted here). */
-bool isup_guard_admit(struct isup_relay *r);
+bool isup_guard_admit(struct isup_relay *r, struct isup_call *call);
 /*! A GRA (or, for a one-circuit group, an RLC on an idle circuit) answering our reset.
  *  \returns true if it matched a reset np700 sent. */
 bool isup_guard_rx_reset_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m);

@@ -112,6 +112,12 @@ int store_set_err(struct np700_store *st, int rc, const char *fmt, ...) __attrib
 int store_mdb_err(struct np700_store *st, int mrc, const char *what);
 int store_read_begin(struct np700_store *st, MDB_txn **txn);
 void store_read_end(struct np700_store *st);
+/*! Open the read snapshot and a cursor on table \a db (\a what names it in errors) for a listing;
+ *  on error nothing is left open. End with store_list_end(). */
+int store_list_begin(struct np700_store *st, enum store_dbi db, const char *what, MDB_txn **t, MDB_cursor **c);
+/*! End a listing: \a mrc is the cursor's last result (MDB_NOTFOUND: end of table), \a rc the
+ *  callbacks'. Closes the cursor and the read. \returns \a rc, or the LMDB error. */
+int store_list_end(struct np700_store *st, MDB_cursor *c, int mrc, int rc, const char *what);
 /*! Release the read snapshot (before/after a write) so that the next read sees the new data. */
 void store_snapshot_drop(struct np700_store *st);
 /*! Begin the (nested, if \a txn) write txn of one operation; store_wop_end() commits or aborts. */

@@ -1,10 +1,15 @@
 #!/bin/sh
-# Build a fuzzer with clang (libFuzzer + ASan + UBSan) and run it.
+# Build one libFuzzer target with clang (libFuzzer + ASan + UBSan) and run it.
 #   usage: tests/fuzz/build_fuzz.sh [NAME] [SECONDS] [OUTDIR]
-# NAME is the target (file NAME.c here): isup_fuzz (ISUP codec, the default) and isup_relay_fuzz
-# (ISUP relay) are built by this script; sccp_fuzz, nb_fuzz, tcap_fuzz and sms_fuzz are handed to
-# their own build_*_fuzz.sh. "build_fuzz.sh 60" runs isup_fuzz for 60 s.
-# Exits non-zero if the build fails or the fuzzer finds a crash (the reproducer is left in OUTDIR).
+# NAME is a target tests/fuzz/NAME.c (isup_fuzz by default; "build_fuzz.sh 60" runs it for 60 s).
+# Exits non-zero if the build fails or the fuzzer finds a crash or a broken property (the
+# reproducer is left in OUTDIR, build/fuzz-out/NAME by default).
+#
+# The project's own libraries (src/libnp700*.a) are built once with clang and the sanitizers in
+# NP700_FUZZ_BUILD (default build/fuzz of this tree) and every target links against them, so a
+# source file added to src/Makefile.am is picked up without touching this script. A target may
+# define stubs (e.g. np700_decide) for functions of a module it does not exercise: the linker only
+# takes an archive member when a symbol is still missing, so the stub wins.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -14,27 +19,49 @@ case "${1:-}" in
 *) name=$1; shift ;;
 esac
 secs=${1:-60}
+out=${2:-$top/build/fuzz-out/$name}
+
+# target: seed corpus (tests/fuzz/corpus/DIR) and the longest input worth trying
 case "$name" in
-sccp_fuzz) exec sh "$here/build_sccp_fuzz.sh" "$@" ;;
-nb_fuzz) exec sh "$here/build_nb_fuzz.sh" "$@" ;;
-tcap_fuzz|sms_fuzz) exec sh "$here/build_map_fuzz.sh" "$@" ;;
-isup_fuzz)
-	srcs="$top/src/isup_codec.c $top/src/isup_msgdef.c $top/src/isup_number.c"
-	corpus=isup ;;
-isup_relay_fuzz)
-	srcs="$top/src/isup_codec.c $top/src/isup_msgdef.c $top/src/isup_number.c $top/src/isup_relay.c"
-	srcs="$srcs $top/src/isup_call.c $top/src/isup_circuit.c $top/src/isup_route.c $top/src/binding.c"
-	srcs="$srcs $top/src/number.c $top/src/logging.c"
-	corpus=isup_relay ;;
+isup_fuzz)		corpus=isup		max_len=2000 ;;
+isup_relay_fuzz)	corpus=isup_relay	max_len=2000 ;;
+nb_fuzz)		corpus=nb		max_len=1300 ;;
+sccp_fuzz)		corpus=sccp		max_len=600 ;;
+tcap_fuzz)		corpus=tcap		max_len=1024 ;;
+sms_fuzz)		corpus=sms		max_len=300 ;;
 *) echo "unknown fuzz target '$name'" >&2; exit 2 ;;
 esac
-out=${2:-/tmp/np700-$name}
+
 cc=${CLANG:-$(command -v clang-14 || command -v clang)}
+pkgs="libosmocore libosmogsm libosmovty libosmo-sigtran libosmo-netif libosmoabis talloc lmdb"
+build=${NP700_FUZZ_BUILD:-$top/build/fuzz}
+
+# the libraries, instrumented for coverage but without libFuzzer's main(); make rebuilds what changed
+test -x "$top/configure" || (cd "$top" && autoreconf -fi)
+mkdir -p "$build"
+if [ ! -f "$build/Makefile" ]; then
+	(cd "$build" && "$top/configure" -q CC="$cc" \
+		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined")
+fi
+# only the libraries (src/Makefile.am's list): the daemon and the tests are not needed here;
+# first bring the Makefile up to date, as remaking it prints to stdout
+make -s -C "$build/src" Makefile >/dev/null
+# shellcheck disable=SC2016 # $(noinst_LIBRARIES) is for make, not the shell
+libs=$(printf 'print-libs:\n\t@echo $(noinst_LIBRARIES)\n' |
+	make -s --no-print-directory -C "$build/src" -f Makefile -f - print-libs)
+archives=
+for l in $libs; do
+	archives="$archives $build/src/$l"
+done
+# shellcheck disable=SC2086 # lists of words
+make -s -C "$build/src" -j"$(nproc)" $libs
+
 mkdir -p "$out/corpus"
-cp -n "$here"/corpus/$corpus/* "$out/corpus/" 2>/dev/null || true
+cp -n "$here/corpus/$corpus"/* "$out/corpus/" 2>/dev/null || true
 cflags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/include"
-cflags="$cflags $(pkg-config --cflags libosmocore)"
-# shellcheck disable=SC2086
-$cc $cflags -o "$out/$name" "$here/$name.c" $srcs $(pkg-config --libs libosmocore talloc)
+# a group, as the libraries call each other in both directions
+# shellcheck disable=SC2046,SC2086 # lists of words
+$cc $cflags $(pkg-config --cflags $pkgs) -o "$out/$name" "$here/$name.c" \
+	-Wl,--start-group $archives -Wl,--end-group $(pkg-config --libs $pkgs)
 cd "$out"
-"./$name" -max_total_time="$secs" -max_len=2000 -print_final_stats=1 corpus
+"./$name" -max_total_time="$secs" -max_len="$max_len" -print_final_stats=1 corpus

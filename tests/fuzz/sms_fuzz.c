@@ -7,9 +7,7 @@
  *  2. rewriting to the address it already has (numeric, extension bit set, 0xF filler) gives
  *     the input back byte for byte.
  *
- * Build and run: tests/fuzz/build_map_fuzz.sh, or
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude src/sms_tpdu.c tests/fuzz/sms_fuzz.c \
- *	$(pkg-config --cflags --libs libosmogsm libosmocore) -o sms_fuzz && ./sms_fuzz tests/fuzz/corpus/sms
+ * Build and run: tests/fuzz/build_fuzz.sh sms_fuzz [SECONDS]
  */
 #include <stdlib.h>
 #include <string.h>

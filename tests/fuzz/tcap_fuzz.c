@@ -8,10 +8,7 @@
  *     the decoders reject.
  * Every MAP argument/result decoder also runs on every parameter.
  *
- * Build and run (from the source tree):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude src/ber.c src/tcap.c src/map.c src/sms_tpdu.c \
- *	tests/fuzz/tcap_fuzz.c $(pkg-config --cflags --libs libosmogsm libosmocore) -o tcap_fuzz
- *   ./tcap_fuzz -max_len=1024 tests/fuzz/corpus/tcap
+ * Build and run: tests/fuzz/build_fuzz.sh tcap_fuzz [SECONDS]
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -57,12 +57,14 @@ for cic in 21 22 23; do
 	check "held call on CIC $cic answered" sw_got swa ANM $cic
 done
 awk -v n="$KILL_N" 'BEGIN { print "op,mode,customer,x,a,b,expires"
-	for (i = 0; i < n; i++) printf "create,AXB,2,700999100%06d,86137%08d,86136%08d,+1d\n", i, i, i }' >"$SCRATCH/kill.csv"
+	for (i = 0; i < n; i++) printf "create,AXB,2,700999000%06d,86137%08d,86136%08d,+1d\n", i % 10000, i, i }' >"$SCRATCH/kill.csv"
 "$NP700_CTL" -u demo -f csv -w 500 -q bulk <"$SCRATCH/kill.csv" >"$SCRATCH/kill.out" 2>"$SCRATCH/kill.err" &
 ctl_pid=$!
 sw swa "load np700 1 16 1000000 $X $A_NUM timeout=3000"
-wait_for 10 test "$(wc -l <"$SCRATCH/kill.out")" -ge 500
-sleep 0.5
+acks_ge() {
+	[ "$(grep -c ',create,ok,' "$SCRATCH/kill.out")" -ge "$1" ]
+}
+wait_for 20 acks_ge 2000
 sw_mark swa swb
 kill -9 "$NP700_PID"
 wait "$NP700_PID" 2>/dev/null

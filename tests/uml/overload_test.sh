@@ -1,0 +1,106 @@
+#!/bin/bash
+# Overload (issue 6 item 4), run INSIDE User-Mode Linux by tests/uml/uml_run.sh: np700 with
+# admission limits (isup: max-calls, max-call-rate, overload-cause) holds 4 answered calls, then
+# switch A offers a closed-loop call load on 30 circuits, far above the limits. np700 must shed
+# the excess with REL cause 42 (counted: call:shed, recorded: outcome rejected, reason overload),
+# answer its VTY quickly during the load, and keep the 4 calls that were up.
+set -u
+. "$NP700_SRC/tests/uml/lib.sh"
+. "$NP700_SRC/tests/uml/isup_lib.sh"
+
+X=700123456780031	# A (swa) <-> B (swb): the load
+X2=700123456780032	# C (swc) <-> B: the held calls
+MAX_CALLS=${OVL_MAX_CALLS:-20}
+MAX_RATE=${OVL_MAX_RATE:-100}
+LOAD_S=${OVL_SECONDS:-10}
+
+ctr() {
+	np700_vty "show rate-counters" | awk -v k="$1:" '$1 == k { print $2; exit }'
+}
+# one VTY round trip in ms (python start-up included)
+vty_ms() {
+	local t0 t1
+	t0=$(date +%s%N)
+	np700_vty "show calls" >/dev/null || return 1
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+
+stp_start
+isup_config | sed "s|^ timer T35 3\$|&\n max-calls $MAX_CALLS\n max-call-rate $MAX_RATE|" >"$SCRATCH/np700.cfg"
+sw_start swa 'IAM ACM ANM'
+sw_start swb 'IAM ACM ANM'
+sw_start swc 'IAM ACM ANM'
+np700_start "$SCRATCH/np700.cfg"
+check "the limits are configured" eval 'np700_vty enable "show running-config" | grep -q "max-calls $MAX_CALLS"'
+check "AXB binding for the load" test -n "$(ctl_id create --customer 1 --mode AXB --x $X --a 86$A_NUM --b 86$B_NUM --expires +1h)"
+check "AXB binding for the held calls" test -n "$(ctl_id create --customer 1 --mode AXB --x $X2 --a 86$C_NUM --b 8613900139002 --expires +1h)"
+
+log "4 calls C -> X2 -> B, answered and held"
+held_b=()
+for cic in 1 2 3 4; do
+	sw_mark swb swc
+	sw swc "iam np700 $cic $X2 $C_NUM"
+	iam=$(sw_wait swb IAM)
+	held_b+=("$(field "$iam" cic)")
+	check "held call on C's CIC $cic answered" sw_got swc ANM $cic
+done
+echo "  their circuits at B: ${held_b[*]}"
+
+base=$(vty_ms)
+echo "  VTY round trip before the load: $base ms"
+log "A offers calls on 30 circuits for $LOAD_S s (limits: $MAX_CALLS calls, $MAX_RATE IAM/s)"
+sw_mark swa swb swc
+sw swa "load np700 1 30 10000000 $X $A_NUM timeout=$((LOAD_S * 1000))"
+sleep 1
+lat=()
+for i in $(seq 1 $((LOAD_S - 3))); do
+	lat+=("$(vty_ms)")
+	sleep 0.5
+done
+wait_line "$SCRATCH/sim-swa.out" '^LOAD ' $((LOAD_S + 5))
+load=$(grep '^LOAD ' "$SCRATCH/sim-swa.out" | tail -1)
+echo "  $load"
+max=$(printf '%s\n' "${lat[@]}" | sort -n | tail -1)
+echo "  VTY round trips during the load (ms): ${lat[*]}"
+check "VTY answered every time during the load, slowest $max ms (< 3000)" test "${#lat[@]}" -gt 0 -a "$max" -lt 3000
+
+attempts=$(ctr call:attempts)
+shed=$(ctr call:shed)
+translated=$(ctr call:translated)
+answered=$(field "$load" answered)
+failed=$(field "$load" failed)
+secs=$(field "$load" seconds)
+echo "  np700: attempts $attempts, shed $shed, translated $translated"
+awk -v a="$answered" -v f="$failed" -v s="$secs" 'BEGIN { printf "  offered %.0f calls/s, held (answered) %.0f calls/s, shed %.0f calls/s\n", (a + f) / s, a / s, f / s }'
+check "np700 shed attempts" test "${shed:-0}" -gt 0
+check "the calls carried stay within the rate limit (+1 s of slack)" \
+	awk -v a="$answered" -v s="$secs" -v m="$MAX_RATE" 'BEGIN { exit !(a <= m * (s + 1) + 4) }'
+check "a good share was carried" test "$answered" -gt $((MAX_RATE * LOAD_S / 3))
+check "every failure of the load was a shed attempt" test "$failed" -le "$shed"
+check "the shed attempts were released with cause 42" \
+	grep -qE 'overload, releasing with cause 42' "$SCRATCH/np700.log"
+check "the 4 held calls are still up after the load" \
+	eval '[ "$(np700_vty "show calls" | grep -cE "^ *call [0-9]+ ANSWERED: in PC 1.1.4 ")" = 4 ]'
+# the load stopped at its time limit with some calls still up: A ends them
+left=$(np700_vty "show calls" | sed -n 's/^ *call [0-9]* [A-Z]*: in PC 1.1.2 CIC \([0-9]*\) .*/\1/p')
+echo "  load calls still up when the load stopped: $(echo $left)"
+for c in $left; do
+	sw swa "isup np700 $c REL"
+done
+check "then only the 4 held calls are left" \
+	wait_for 5 eval '[ "$(np700_vty "show calls" | grep -cE "^ *call [0-9]")" = 4 ]'
+for c in "${held_b[@]}"; do
+	check "  no REL reached B on held circuit $c" eval '! _sw_has swb REL '"$c"
+done
+check "no REL reached C (the held calls' callers)" sw_none swc REL 0
+log "the held calls end normally"
+for cic in 1 2 3 4; do
+	sw_mark swc
+	sw swc "isup np700 $cic REL"
+	check "held call on C's CIC $cic released: RLC" sw_got swc RLC $cic
+done
+check "np700 idle" wait_for 5 calls_idle
+check "shed attempts recorded (outcome rejected, reason overload)" wait_for 3 eval 'cdr_lines | grep -q ",overload,"'
+echo "  records with reason overload: $(cdr_lines | grep -c ',overload,')"
+finish
