@@ -9,7 +9,7 @@ for f in "$NP700_BUILD/src/np700" "$NP700_BUILD/src/np700-ctl" "$NP700_BUILD/tes
 	[ -x "$f" ] || { echo "uml_privacy_map.sh: $f is not built"; exit 1; }
 done
 start=$(date +%s.%N)
-"$NP700_SRC/tests/uml/uml_run.sh" -t "${UML_TIMEOUT:-120}" "$NP700_SRC/tests/uml/privacy_map_test.sh"
+"$NP700_SRC/tests/uml/uml_run.sh" -t "${UML_TIMEOUT:-120}" "$NP700_SRC/tests/uml/privacy_map_test.sh" sms
 rc=$?
 awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "uml_privacy_map.sh: %.1f s wall clock\n", e - s }'
 exit $rc

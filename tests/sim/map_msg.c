@@ -49,6 +49,8 @@ static void usage(void)
 		"  answers to a received UDT (hex):\n"
 		"    reply HEX sri-sm-res IMSI NNN                     SRI-SM result (End)\n"
 		"    reply HEX result                                  empty result (End), e.g. for MT-ForwardSM\n"
+		"    reply HEX result-continue                         empty result in a Continue (more messages)\n"
+		"    reply HEX next IMSI TP-OA TEXT                    the next MT-ForwardSM (Continue) of a dialogue\n"
 		"    reply HEX error CODE                              ReturnError (End), -c CAUSE for its parameter\n"
 		"    reply HEX abort-acn VERSION                       U-ABORT ACN not supported, offering VERSION\n"
 		"  decode HEX                                          one line of fields\n"
@@ -213,7 +215,7 @@ static int cmd_reply(int argc, char **argv)
 		map_acn_parse(&t.dlg.acn, &ac, &version);
 	}
 	c = tcap_first_comp(&t, TCAP_COMP_INVOKE);
-	if (!c && strcmp(argv[2], "abort-acn")) {
+	if (!c && strcmp(argv[2], "abort-acn") && strcmp(argv[2], "next")) {
 		fprintf(stderr, "no invoke to answer\n");
 		return 1;
 	}
@@ -222,6 +224,26 @@ static int cmd_reply(int argc, char **argv)
 		if (rc >= 0)
 			rc = tcap_enc_end_result(tcap, &t.otid, aare, c->invoke_id, c->opcode, msgb_data(par),
 						 msgb_length(par));
+	} else if (!strcmp(argv[2], "result-continue")) {
+		/* more messages to send: keep the dialogue open (TC-CONTINUE with the result) */
+		struct tcap_tid otid;
+
+		tcap_tid_set(&otid, opt.otid);
+		rc = tcap_enc_continue_result(tcap, &otid, &t.otid, aare, c->invoke_id, c->opcode, NULL, 0);
+	} else if (!strcmp(argv[2], "next") && argc >= 6) {
+		/* the next MT-ForwardSM in the dialogue of the received Continue */
+		struct tcap_tid otid;
+		uint8_t ui[200];
+		int ui_len = sms_deliver(ui, sizeof(ui), argv[4], argv[5]);
+
+		if (ui_len < 0)
+			usage();
+		tcap_tid_set(&otid, opt.otid);
+		rc = map_enc_fwd_sm(par, argv[3], MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, opt.sca, ui, ui_len, opt.more);
+		if (rc >= 0)
+			rc = tcap_enc_continue_invoke(tcap, &otid, &t.otid, opt.invoke_id,
+						      opt.version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM,
+						      msgb_data(par), msgb_length(par));
 	} else if (!strcmp(argv[2], "result")) {
 		rc = tcap_enc_end_result(tcap, &t.otid, aare, c->invoke_id, c->opcode, NULL, 0);
 	} else if (!strcmp(argv[2], "error") && argc >= 4) {

@@ -52,10 +52,6 @@ sms() {
 	ANS=$(map_wait smsc "dtid=$o2" 15)
 }
 
-imsi_of() {
-	echo "46000${1: -10}"
-}
-
 log "HLR error"
 map_mode hlr error 1
 sms $X_AXB $A "hlr error"

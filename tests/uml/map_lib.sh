@@ -8,7 +8,7 @@
 # $SCRATCH/dec-NAME.txt and answers according to $SCRATCH/mode-NAME:
 #   hlr, hlrb:  ok (SRI-SM result: IMSI 46000 + last 10 digits of the MSISDN, MSC GT) | error CODE
 #               | silent
-#   msc:        ok (empty result) | error CODE [CAUSE] | silent | refuse-v3 (U-ABORT ACN not
+#   msc:        ok (empty result; in a Continue while more messages are announced) | error CODE [CAUSE] | silent | refuse-v3 (U-ABORT ACN not
 #               supported offering v2 to a v3 Begin, result to v2)
 #   smsc, gmsc: silent (they only record)
 #
@@ -20,6 +20,8 @@
 #   map_msg ARGS...               tests/sim/map_msg
 #   map_wait NAME REGEX [SECS]    wait for a decoded line of NAME matching REGEX; print it
 #   dfield LINE KEY               a field of a decoded line
+#   map_rx_hex NAME REGEX [SUB]   the hex of the last message NAME received whose decoded line matches
+#                                 (only messages whose hex contains SUB are decoded: processes are slow in UML)
 
 MAP_MSG=${MAP_MSG:-$NP700_BUILD/tests/sim/map_msg}
 NP700_GT=8613900001
@@ -64,9 +66,9 @@ _map_responder() {
 		dec=$("$MAP_MSG" decode "$hex" 2>&1)
 		echo "$dec" >>"$SCRATCH/dec-$name.txt"
 		read -r -a mode <"$SCRATCH/mode-$name" 2>/dev/null || mode=(silent)
-		# only Begins get answers
+		# only Begins and Continues with an Invoke get answers
 		case $dec in
-		*" tcap=Begin "*) ;;
+		*" tcap=Begin "* | *" tcap=Continue "*"comp=Invoke"*) ;;
 		*) continue ;;
 		esac
 		reply=
@@ -77,6 +79,7 @@ _map_responder() {
 				msisdn=$(dfield "$dec" msisdn)
 				reply=$("$MAP_MSG" reply "$hex" sri-sm-res "46000${msisdn: -10}" "$MSC_GT")
 				;;
+			*" more=1 "*) reply=$("$MAP_MSG" -o 7c000001 reply "$hex" result-continue) ;;
 			*) reply=$("$MAP_MSG" reply "$hex" result) ;;
 			esac
 			;;
@@ -133,6 +136,16 @@ trap _map_cleanup EXIT
 
 dfield() {
 	tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -1
+}
+
+map_rx_hex() {
+	local line hex
+	grep "^RX si=3 .*hex=.*${3:-}" "$SCRATCH/sim-$1.out" | while read -r line; do
+		hex=$(field "$line" hex)
+		if "$MAP_MSG" decode "$hex" | grep -qE "$2"; then
+			echo "$hex"
+		fi
+	done | tail -1
 }
 
 _map_has() {

@@ -7,7 +7,8 @@
 #  2. AX: C -> X arrives for A;
 #  3. unbound sender C -> X of the AXB pair: MAP error at the SMSC, nothing at the MSC;
 #  4. unknown X: SendRoutingInfoForSM answered with an error;
-#  5. concatenated SMS (two parts) both arrive with their UDH;
+#  5. concatenated SMS (two parts) both arrive with their UDH; more-messages-to-send: two SMS in
+#     one dialogue (Continue) arrive in one dialogue at the MSC;
 #  6. tshark decodes np700's MAP/SMS output (opcode, IMSI, MSISDN, TP-OA, text, called GT).
 set -u
 . "$NP700_SRC/tests/uml/lib.sh"
@@ -107,6 +108,20 @@ expect_match "B's MSC got part 1 with its UDH" "$(map_wait msc "concat=42/1/2" 1
 	"imsi=$(imsi_of $B) .*tp_addr=$X_AXB .*concat=42/1/2 text=part_one_"
 expect_match "B's MSC got part 2 with its UDH" "$(map_wait msc "concat=42/2/2" 1)" \
 	"imsi=$(imsi_of $B) .*tp_addr=$X_AXB .*concat=42/2/2 text=part_two"
+
+log "more messages to send: two SMS in one MT dialogue A -> X"
+sms $X_AXB $A "first of two" -m
+expect_match "part 1: the SMSC got the result in a Continue" "$ANS" "tcap=Continue .*comp=ReturnResultLast"
+expect_match "B's MSC got part 1 with more messages" "$(map_wait msc "text=first_of_two" 1)" \
+	"tcap=Begin .*imsi=$(imsi_of $B) .*more=1 .*tp_addr=$X_AXB "
+# dtid element 49 04 <our otid>
+cont=$(map_rx_hex smsc "tcap=Continue .*dtid=$(printf %08x $_otid)" "4904$(printf %08x $_otid)")
+check "the SMSC has np700's Continue" test -n "$cont"
+map_send smsc "$(map_msg -o "$(printf %08x $_otid)" reply "$cont" next "$(dfield "$SRI_ANS" imsi)" $A "second of two")"
+expect_match "part 2: the SMSC got the result (End)" "$(map_wait smsc "tcap=End dtid=$(printf %08x $_otid)" 10)" \
+	"comp=ReturnResultLast"
+expect_match "B's MSC got part 2 in the same dialogue" "$(map_wait msc "text=second_of_two" 1)" \
+	"tcap=Continue .*dtid=7c000001 .*more=0 .*tp_addr=$X_AXB "
 
 np700_vty 'show sms' | head -20
 np700_vty 'show rate-counters' 2>/dev/null | grep -A30 -i 'map' | head -30

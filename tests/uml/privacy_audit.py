@@ -53,13 +53,17 @@ def param(name, d):
 
 
 def patterns(d):
-    """hex strings that carry the digits: BCD from either nibble alignment, IA5"""
-    pats = set()
+    """regexes over a hex string that match every digit of d: packed BCD/TBCD with d[0] in a low
+    nibble or in a high nibble (the other nibble of a partly used byte may be anything), and IA5.
+    A hex string shows a byte's high nibble first: the pair (d0, d1) reads "d1d0"."""
+    pats = []
     for k in (0, 1):
-        s = d[k:]
-        s = s[: len(s) // 2 * 2]
-        pats.add(bcd(s).hex())
-    pats.add(d.encode().hex())
+        head = d[0] + "[0-9a-f]" if k else ""
+        rest = d[k:]
+        body = bcd(rest[: len(rest) // 2 * 2]).hex()
+        tail = "[0-9a-f]" + rest[-1] if len(rest) & 1 else ""
+        pats.append(re.compile(head + body + tail))
+    pats.append(re.compile(d.encode().hex()))
     return pats
 
 
@@ -80,7 +84,8 @@ def scan(path, numbers):
     for n in numbers:
         cnt = len(re.findall(n, text))
         for p in patterns(n):
-            cnt += blob.count(p)
+            # only at octet boundaries of the hex string
+            cnt += sum(1 for m in p.finditer(blob) if m.start() % 2 == 0)
         print(n, cnt)
         bad += cnt
     return 1 if bad else 0
