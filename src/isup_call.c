@@ -381,6 +381,17 @@ intl:
 
 static void translate(struct isup_call *call);
 
+/* A routing number np700 itself handed out in an SRI answer ("map" / routing-number-prefix + X)
+ * leads the call here: without the prefix it is X. */
+static const char *strip_routing_prefix(const struct isup_relay *r, const char *dialled)
+{
+	size_t len = r->rn_prefix ? strlen(r->rn_prefix) : 0;
+
+	if (len && strncmp(dialled, r->rn_prefix, len) == 0)
+		return dialled + len;
+	return dialled;
+}
+
 /* The dialled digits so far: complete, still incomplete, or not for us. */
 static void try_complete(struct isup_call *call)
 {
@@ -391,6 +402,8 @@ static void try_complete(struct isup_call *call)
 	int rc;
 
 	rc = np700_protected_normalise(plan, call->dialled, nat, x, sizeof(x));
+	if (rc != 1 && call->dialled != strip_routing_prefix(r, call->dialled))
+		rc = np700_protected_normalise(plan, strip_routing_prefix(r, call->dialled), nat, x, sizeof(x));
 	if (rc == 1) {
 		ARRAY_COPY(call->d.x, x);
 		ARRAY_COPY(call->cdr.x, x);

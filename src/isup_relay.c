@@ -189,6 +189,11 @@ void isup_relay_set_own_pc(struct isup_relay *r, uint32_t pc)
 	r->own_pc = pc;
 }
 
+void isup_relay_set_routing_prefix(struct isup_relay *r, const char *prefix)
+{
+	r->rn_prefix = prefix;
+}
+
 void isup_relay_set_default_pc(struct isup_relay *r, uint32_t pc)
 {
 	if (!r->own_pc_configured)

@@ -77,6 +77,8 @@ int np700_modules_start(struct np700 *g)
 	{
 		/* ISUP (SI=5): the relay sends with np700's own PC unless "isup / point-code" says otherwise */
 		isup_relay_set_default_pc(g->isup, np700_mtp_own_pc(g));
+		/* calls that SRI answers routed here arrive with the MAP routing-number prefix */
+		isup_relay_set_routing_prefix(g->isup, map_router_cfg(g->map)->rn_prefix);
 		isup_relay_set_tx(g->isup, np700_mtp_tx_isup, g);
 		np700_mtp_register(g, NP700_MTP_SI_ISUP, isup_relay_mtp_rx, g->isup);
 		/* calls released and circuits reset (GRS) when the ASP goes down / becomes active */

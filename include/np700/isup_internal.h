@@ -143,6 +143,7 @@ struct isup_relay {
 	isup_tx_cb tx;
 	void *tx_priv;
 	enum isup_variant variant;
+	const char *rn_prefix;		/*!< MAP routing-number prefix to strip (owned by the MAP router) */
 	uint32_t own_pc;		/*!< 0xffffffff: answer from the DPC a message came to */
 	bool own_pc_configured;		/*!< set by the VTY "point-code" (written back by "write") */
 	struct llist_head cgroups;

@@ -47,6 +47,9 @@ void isup_relay_set_own_pc(struct isup_relay *r, uint32_t pc);
 
 /*! Our own point code unless the VTY "point-code" set one (at start: the cs7 instance's). */
 void isup_relay_set_default_pc(struct isup_relay *r, uint32_t pc);
+/*! Routing numbers np700 hands out in SRI answers are \a prefix + X; an IAM to one is a call to X.
+ *  \a prefix stays owned by the caller and is read at each IAM, so VTY changes apply at once. */
+void isup_relay_set_routing_prefix(struct isup_relay *r, const char *prefix);
 
 /*! Number of calls in progress (both legs or one leg still busy). */
 unsigned int isup_relay_num_calls(const struct isup_relay *r);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # MAP SendRoutingInfo for X leading into an ISUP call, end to end, run INSIDE User-Mode Linux by
 # tests/uml/uml_run.sh: the GMSC (ss7-sim, MAP and ISUP) asks np700 SendRoutingInfo for X, gets
-# the routing number (here X itself: no routing-number-prefix), and sends the IAM with that called
+# the routing number (X itself, then with a routing-number-prefix), and sends the IAM with that called
 # number to np700, whose ISUP relay translates it to B at switch B. An unknown X gets a MAP error.
 # tshark decodes np700's SRI answer (opcode, MSISDN/MSRN).
 set -u
@@ -55,6 +55,19 @@ log "SRI v2 for X"
 map_send gmsc "$(map_msg -v 2 -o 53000003 sri $X_AXB 6 "$GMSC_GT" 8 $X_AXB)"
 expect_match "v2: routing number X (with an IMSI)" "$(map_wait gmsc dtid=53000003)" \
 	"tcap=End .*ac=5 v=2 .*op=22 imsi=[0-9]+ msrn=$X_AXB "
+
+log "with a routing-number prefix: SRI answers prefix + X, and the IAM to it reaches B"
+np700_vty "enable" "configure terminal" "map" "routing-number-prefix 1" "end" >/dev/null
+map_send gmsc "$(map_msg -o 53000004 sri $X_AXB 6 "$GMSC_GT" 8 $X_AXB)"
+ans=$(map_wait gmsc dtid=53000004)
+expect_match "np700 answered with routing number 1 + X" "$ans" "tcap=End .*op=22 .*msrn=1$X_AXB "
+sw_mark swb
+echo "iam np700 2 1$X_AXB ${A#86}" >&"${_map_fd[gmsc]}"
+iam=$(sw_wait swb IAM)
+expect_eq "B sees called = B (prefix stripped)" "$(dec "$iam" called)" 3:${B#86}
+expect_eq "B sees calling = X" "$(dec "$iam" calling)" 3:$X_AXB
+echo "isup np700 2 REL" >&"${_map_fd[gmsc]}"
+np700_vty "enable" "configure terminal" "map" "no routing-number-prefix" "end" >/dev/null
 
 capture_stop
 if [ -s "$PCAP" ]; then
