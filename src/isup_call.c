@@ -208,7 +208,7 @@ static void t5_cb(void *data)
 
 	/* still no RLC: reset the circuit and consider it free; a late RLC finds it idle */
 	LOGPFSML(call->fi, LOGL_ERROR, "T5 expired on PC %u CIC %u, sending RSC\n", leg->pc, leg->cic);
-	isup_relay_send_simple(call->r, leg->pc, leg->cic, ISUP_MSGT_RSC);
+	isup_maint_start(call->r, ISUP_MSGT_RSC, leg->pc, leg->cic, 0);
 	leg_free(leg);
 	check_done(call);
 }

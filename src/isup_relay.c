@@ -43,7 +43,9 @@ static const struct rate_ctr_desc fixed_ctr_desc[] = {
 	[ISUP_CTR_TIMEOUT] = { "call:timeout", "Calls released by T7, T9 or T35" },
 	[ISUP_CTR_SHED] = { "call:shed", "Call attempts shed by the admission limits (overload)" },
 	[ISUP_CTR_LINK_LOST] = { "call:link_lost", "Calls released locally when the signalling link went down" },
-	[ISUP_CTR_GRS_TX] = { "reset:sent", "Circuit group resets (GRS, RSC) sent after start-up or link loss" },
+	[ISUP_CTR_GRS_TX] = { "reset:sent", "Circuit resets (GRS, RSC) sent: start-up, link loss, T5, VTY" },
+	[ISUP_CTR_MAINT_TX] = { "maint:sent", "Maintenance blocking/unblocking (BLO, UBL) sent" },
+	[ISUP_CTR_MAINT_TIMEOUT] = { "maint:repeated", "RSC/GRS/BLO/UBL repeated for want of an acknowledgement" },
 };
 
 static struct osmo_tdef isup_tdefs_default[] = {
@@ -54,6 +56,12 @@ static struct osmo_tdef isup_tdefs_default[] = {
 	{ .T = 35, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting further digits (overlap)" },
 	{ .T = 22, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting GRA after GRS: repeat GRS" },
 	{ .T = 23, .default_val = 300, .unit = OSMO_TDEF_S, .desc = "Awaiting GRA after the first GRS: repeat at T23" },
+	{ .T = 12, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting BLA after BLO: repeat BLO" },
+	{ .T = 13, .default_val = 300, .unit = OSMO_TDEF_S, .desc = "Awaiting BLA after the first BLO: repeat at T13" },
+	{ .T = 14, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting UBA after UBL: repeat UBL" },
+	{ .T = 15, .default_val = 300, .unit = OSMO_TDEF_S, .desc = "Awaiting UBA after the first UBL: repeat at T15" },
+	{ .T = 16, .default_val = 15, .unit = OSMO_TDEF_S, .desc = "Awaiting RLC after RSC: repeat RSC" },
+	{ .T = 17, .default_val = 300, .unit = OSMO_TDEF_S, .desc = "Awaiting RLC after the first RSC: repeat at T17" },
 	{}
 };
 
@@ -129,6 +137,7 @@ static int relay_talloc_destructor(struct isup_relay *r)
 	llist_for_each_entry_safe(call, tmp, &r->calls, list)
 		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REQUEST, NULL);
 	isup_guard_free(r);
+	isup_maint_free(r);
 	rate_ctr_group_free(r->ctrs);
 	return 0;
 }
@@ -163,6 +172,7 @@ struct isup_relay *isup_relay_alloc(void *ctx, struct np700 *g, isup_tx_cb tx, v
 	r->reject_cause[NP700_REJ_STORE_ERROR] = 41;
 	r->maxdur_cause = 16;
 	isup_guard_init(r);
+	isup_maint_init(r);
 	r->ctrs = alloc_ctrs(r);
 	if (!r->ctrs) {
 		talloc_free(r);
@@ -339,6 +349,9 @@ static void rx_rsc(struct isup_relay *r, struct isup_circuit *c, uint32_t opc)
 {
 	circuit_reset(c);
 	isup_relay_send_simple(r, opc, c->cic, ISUP_MSGT_RLC);
+	/* the far end forgot our maintenance blocking with the reset: block again (Q.764 §2.9.3.1 c) */
+	if (c->blk_local)
+		isup_maint_start(r, ISUP_MSGT_BLO, opc, c->cic, 0);
 }
 
 static int rx_grs(struct isup_relay *r, struct isup_cgroup *cg, uint32_t opc, struct isup_msg *m)
@@ -554,18 +567,24 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 		break;
 	case ISUP_MSGT_BLA:
 	case ISUP_MSGT_UBA:
+	case ISUP_MSGT_GRA:
+		/* the answer to np700's own blocking, unblocking or reset */
+		if (!isup_maint_rx_ack(r, opc, m)) {
+			isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+			LOGP(DISUP, LOGL_INFO, "PC %u CIC %u: %s for nothing np700 sent, discarded\n", opc, cic,
+			     isup_msg_type_name(type));
+		}
+		break;
 	case ISUP_MSGT_CGBA:
 	case ISUP_MSGT_CGUA:
+		/* np700 sends no group blocking */
+		isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+		break;
 	case ISUP_MSGT_CQM:
 		if (rx_cqm(r, opc, m) < 0) {
 			isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
 			LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: CQM with an invalid range, discarded\n", opc, cic);
 		}
-		break;
-	case ISUP_MSGT_GRA:
-		/* the answer to our own reset (start-up, link recovery) */
-		if (!isup_guard_rx_reset_ack(r, opc, m))
-			isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
 		break;
 	case ISUP_MSGT_CQR:
 	case ISUP_MSGT_CCR:
@@ -585,7 +604,7 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 			isup_call_rx(c->call, c, m, data, len);
 			break;
 		}
-		if (type == ISUP_MSGT_RLC && isup_guard_rx_reset_ack(r, opc, m))
+		if (type == ISUP_MSGT_RLC && isup_maint_rx_ack(r, opc, m))
 			break;
 		isup_ctr_inc(r, ISUP_CTR_RX_UNEXPECTED);
 		if (type == ISUP_MSGT_REL) {
@@ -637,10 +656,11 @@ void isup_relay_dump_circuits(struct isup_relay *r, bool all, isup_print_cb out,
 		for (i = 0; i < n; i++) {
 			struct isup_circuit *c = &cg->circ[i];
 
-			if (!all && c->state == ISUP_CIRC_IDLE && !c->blk_local && !c->blk_remote)
+			if (!all && c->state == ISUP_CIRC_IDLE && !c->blk_local && !c->blk_remote && !c->resetting)
 				continue;
-			snprintf(line, sizeof(line), "  CIC %u %s%s%s", c->cic, get_value_string(isup_circ_state_names,
-				 c->state), c->blk_local ? " blocked-locally" : "", c->blk_remote ? " blocked-remotely" : "");
+			snprintf(line, sizeof(line), "  CIC %u %s%s%s%s", c->cic, get_value_string(isup_circ_state_names,
+				 c->state), c->blk_local ? " blocked-locally" : "", c->blk_remote ? " blocked-remotely" : "",
+				 c->resetting ? " resetting" : "");
 			if (c->call)
 				snprintf(line + strlen(line), sizeof(line) - strlen(line), " call %u", c->call->id);
 			out(priv, line);

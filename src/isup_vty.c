@@ -270,6 +270,29 @@ DEFUN(show_circuits, show_circuits_cmd, "show circuits [all]",
 	return CMD_SUCCESS;
 }
 
+DEFUN(isup_circuit_maint, isup_circuit_maint_cmd, "isup circuit-group NAME cic <0-4095> (block|unblock|reset)",
+      "ISUP relay\n" "A circuit group\n" "Its name\n" "A circuit of it\n" "Circuit identification code\n"
+      "Maintenance blocking: BLO until BLA; a call on it goes on, no new ones\n"
+      "End the maintenance blocking: UBL until UBA\n" "Reset the circuit: RSC until RLC; a call on it is released\n")
+{
+	uint16_t cic = atoi(argv[1]);
+	int rc;
+
+	if (argv[2][0] == 'r')
+		rc = isup_relay_circuit_reset(g_isup, argv[0], cic);
+	else
+		rc = isup_relay_circuit_block(g_isup, argv[0], cic, argv[2][0] == 'b');
+	if (rc == -ENOENT) {
+		vty_out(vty, "%% No circuit group '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (rc < 0) {
+		vty_out(vty, "%% CIC %u is not in circuit group '%s'%s", cic, argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
 static int config_write_isup(struct vty *vty)
 {
 	struct isup_relay *r = g_isup;
@@ -355,4 +378,5 @@ void isup_vty_init(struct isup_relay *r)
 	install_element(ISUP_CGROUP_NODE, &cfg_cgroup_reject_cmd);
 	install_element_ve(&show_calls_cmd);
 	install_element_ve(&show_circuits_cmd);
+	install_element(ENABLE_NODE, &isup_circuit_maint_cmd);
 }

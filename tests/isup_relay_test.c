@@ -48,6 +48,10 @@ static struct {
 	uint8_t type;
 } sent[16];
 static unsigned int n_sent;
+/* quiet: bulk steps print nothing per message; tx_count says what was sent */
+static bool quiet;
+static unsigned int tx_count[256];
+static bool cic1_seized;
 
 /* CIC of the most recent message of \a type that np700 sent to \a dpc */
 static uint16_t sent_cic(uint32_t dpc, uint8_t type)
@@ -114,12 +118,17 @@ static int fake_tx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const ui
 		printf("  tx %s->%s UNPARSEABLE (%s): %s\n", pcs(opc), pcs(dpc), isup_err_name(err), osmo_hexdump_nospc(data, len));
 		return 0;
 	}
-	printf("  tx %s->%s %s CIC %u", pcs(opc), pcs(dpc), isup_msg_type_name(m.type), m.cic);
-	if (m.def)
-		print_params(&m);
-	else
-		printf(" raw=%s", osmo_hexdump_nospc(data, len));
-	printf("\n");
+	tx_count[m.type]++;
+	if (m.type == ISUP_MSGT_IAM && dpc == PC_B && m.cic == 1)
+		cic1_seized = true;
+	if (!quiet) {
+		printf("  tx %s->%s %s CIC %u", pcs(opc), pcs(dpc), isup_msg_type_name(m.type), m.cic);
+		if (m.def)
+			print_params(&m);
+		else
+			printf(" raw=%s", osmo_hexdump_nospc(data, len));
+		printf("\n");
+	}
 	last_cic = m.cic;
 	sent[n_sent % ARRAY_SIZE(sent)].dpc = dpc;
 	sent[n_sent % ARRAY_SIZE(sent)].cic = m.cic;
@@ -132,6 +141,8 @@ static void print_cdr(void *priv, const struct cdr_record *rec)
 {
 	char line[1024];
 
+	if (quiet)
+		return;
 	printf("  record: %s, reason %s, cause %d, released by %s, caller %s x %s callee %s shown %s/%s, "
 	       "in %s/%s/%u out %s/%s/%u, answered %s, duration %" PRIu64 " s\n",
 	       get_value_string(cdr_outcome_names, rec->outcome), rec->reason ? rec->reason : "-", rec->cause,
@@ -164,7 +175,8 @@ static void rx_msg(uint32_t opc, struct isup_msg *m, const char *what)
 	uint8_t out[512];
 	int len = isup_msg_encode(m, out, sizeof(out));
 
-	printf(" rx %s %s %s CIC %u\n", pcs(opc), what ? what : "", isup_msg_type_name(m->type), m->cic);
+	if (!quiet)
+		printf(" rx %s %s %s CIC %u\n", pcs(opc), what ? what : "", isup_msg_type_name(m->type), m->cic);
 	isup_relay_rx(r, opc, PC_NP, m->cic & 0xf, out, len);
 }
 
@@ -325,7 +337,8 @@ static void range_msg(uint32_t opc, uint8_t type, uint16_t cic, uint8_t range, b
 
 static void advance(int secs)
 {
-	printf(" ... %d s later\n", secs);
+	if (!quiet)
+		printf(" ... %d s later\n", secs);
 	osmo_gettimeofday_override_add(secs, 0);
 	osmo_clock_override_add(CLOCK_MONOTONIC, secs, 0);
 	osmo_timers_prepare();
@@ -531,6 +544,10 @@ static void test_supervision(void)
 	advance(16);
 	advance(300);
 	show();
+	printf("-- no RLC for the RSC either: T16 repeats it; the circuit is not used until the RLC\n");
+	advance(15);
+	simple(PC_B, out, ISUP_MSGT_RLC);
+	show();
 }
 
 static void test_dual_seizure(void)
@@ -628,6 +645,68 @@ static void test_guard(void)
 	advance(15);
 }
 
+/* circuit maintenance np700 originates: blocking from the VTY, resets, their supervision */
+static void test_maintenance(void)
+{
+	unsigned int i;
+
+	printf("\n== maintenance: the operator blocks msc-b CIC 1; BLO until BLA (T12, then T13)\n");
+	printf("block unknown group: %d, CIC outside the group: %d\n", isup_relay_circuit_block(r, "nope", 1, true),
+	       isup_relay_circuit_block(r, "msc-b", 40, true));
+	OSMO_ASSERT(isup_relay_circuit_block(r, "msc-b", 1, true) == 0);
+	advance(15);
+	simple(PC_B, 2, ISUP_MSGT_BLA);
+	simple(PC_B, 1, ISUP_MSGT_BLA);
+	simple(PC_B, 1, ISUP_MSGT_BLA);
+	advance(15);
+	show();
+	printf("-- a blocked circuit is not seized for new calls: 30 calls take the other 30 circuits\n");
+	quiet = true;
+	memset(tx_count, 0, sizeof(tx_count));
+	cic1_seized = false;
+	for (i = 0; i < 30; i++)
+		iam(PC_A, 1 + i, X1, "13800138000");
+	printf("   %u IAMs sent on, CIC 1 seized: %s\n", tx_count[ISUP_MSGT_IAM], cic1_seized ? "yes" : "no");
+	quiet = false;
+	printf("-- the 31st finds no circuit\n");
+	iam(PC_A, 31, X1, "13800138000");
+	simple(PC_A, 31, ISUP_MSGT_RLC);
+	quiet = true;
+	for (i = 0; i < 30; i++)
+		rel(PC_A, 1 + i, 16, NULL);
+	for (i = 2; i <= 31; i++)
+		simple(PC_B, i, ISUP_MSGT_RLC);
+	quiet = false;
+	show();
+	printf("-- the switch resets the blocked circuit: RLC, and np700 blocks it again\n");
+	simple(PC_B, 1, ISUP_MSGT_RSC);
+	simple(PC_B, 1, ISUP_MSGT_BLA);
+	printf("-- BLA never comes: T12 repeats for 300 s (T13), then every T13\n");
+	OSMO_ASSERT(isup_relay_circuit_block(r, "msc-b", 1, true) == 0);
+	quiet = true;
+	memset(tx_count, 0, sizeof(tx_count));
+	for (i = 0; i < 20; i++)
+		advance(15);
+	printf("   in 300 s: %u BLO\n", tx_count[ISUP_MSGT_BLO]);
+	memset(tx_count, 0, sizeof(tx_count));
+	for (i = 0; i < 40; i++)
+		advance(15);
+	printf("   in the next 600 s: %u BLO\n", tx_count[ISUP_MSGT_BLO]);
+	quiet = false;
+	printf("-- unblocking replaces the pending blocking: UBL until UBA\n");
+	OSMO_ASSERT(isup_relay_circuit_block(r, "msc-b", 1, false) == 0);
+	simple(PC_B, 1, ISUP_MSGT_BLA);
+	simple(PC_B, 1, ISUP_MSGT_UBA);
+	advance(15);
+	show();
+	printf("-- the operator resets msc-c CIC 3: RSC until RLC\n");
+	OSMO_ASSERT(isup_relay_circuit_reset(r, "msc-c", 3) == 0);
+	show();
+	advance(15);
+	simple(PC_C, 3, ISUP_MSGT_RLC);
+	printf("resets pending: %u\n", isup_relay_resets_pending(r));
+}
+
 static void test_china(void)
 {
 	uint16_t out;
@@ -702,6 +781,7 @@ int main(int argc, char **argv)
 	test_timers();
 	print_counters();
 	test_guard();
+	test_maintenance();
 	test_china();
 
 	talloc_free(r);

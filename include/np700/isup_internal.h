@@ -29,6 +29,7 @@ struct isup_circuit {
 	enum isup_circ_state state;
 	bool blk_local;		/*!< blocked by np700 (not used for new outgoing calls) */
 	bool blk_remote;	/*!< blocked by the far end (BLO/CGB): not used for outgoing calls */
+	bool resetting;		/*!< RSC sent, RLC awaited: the state is unknown, not used (isup_maint.c) */
 	struct isup_call *call;	/*!< the call holding the circuit, if any */
 };
 
@@ -133,6 +134,8 @@ enum isup_relay_ctr {
 	ISUP_CTR_SHED,
 	ISUP_CTR_LINK_LOST,
 	ISUP_CTR_GRS_TX,
+	ISUP_CTR_MAINT_TX,
+	ISUP_CTR_MAINT_TIMEOUT,
 	ISUP_CTR_REJ_BASE,
 	ISUP_CTR_RX_BASE = ISUP_CTR_REJ_BASE + _NP700_REJ_NUM,
 };
@@ -169,14 +172,13 @@ struct isup_relay {
 	uint8_t overload_cause;		/*!< release cause of a shed attempt (42) */
 	uint64_t rate_sec;		/*!< the second rate_n counts in */
 	unsigned int rate_n;
-	/* signalling link watch and circuit reset (isup_guard.c) */
+	/* signalling link watch (isup_guard.c) */
 	bool (*link_cb)(void *priv);
 	void *link_priv;
 	bool link_up;
 	struct osmo_timer_list link_timer;
-	struct llist_head grs_pending;	/*!< struct isup_grs: GRS/RSC sent, awaiting GRA/RLC */
-	struct osmo_timer_list t22;
-	uint64_t grs_t0_us;		/*!< when the first GRS of the current reset was sent (T23) */
+	/* circuit maintenance np700 originates (isup_maint.c) */
+	struct llist_head maint_pending;	/*!< struct isup_maint: RSC/GRS/BLO/UBL awaiting their ack */
 };
 
 /* isup_guard.c */
@@ -184,11 +186,22 @@ struct isup_relay {
  *  r->n_admitted until it ends) if
  *  the call may proceed; false: shed it with r->overload_cause (counted here). */
 bool isup_guard_admit(struct isup_relay *r, struct isup_call *call);
-/*! A GRA (or, for a one-circuit group, an RLC on an idle circuit) answering our reset.
- *  \returns true if it matched a reset np700 sent. */
-bool isup_guard_rx_reset_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m);
 void isup_guard_init(struct isup_relay *r);
 void isup_guard_free(struct isup_relay *r);
+
+/* isup_maint.c */
+/*! Send \a type (RSC, GRS with \a range 1..31, BLO, UBL) on \a cic towards \a dpc and repeat it until
+ *  acknowledged (T16/T17, T22/T23, T12/T13, T14/T15). A pending BLO/UBL of the circuit is replaced.
+ *  \returns 0 or negative. */
+int isup_maint_start(struct isup_relay *r, uint8_t type, uint32_t dpc, uint16_t cic, uint8_t range);
+/*! An RLC on an idle circuit, GRA, BLA or UBA: \returns true if it acknowledged a pending message. */
+bool isup_maint_rx_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m);
+/*! Reset every circuit of every group (GRS; RSC for one circuit), after start-up or link loss. */
+void isup_maint_reset_all(struct isup_relay *r);
+/*! Forget pending resets (\a all: blocking too), e.g. when the link is lost. */
+void isup_maint_clear(struct isup_relay *r, bool all);
+void isup_maint_init(struct isup_relay *r);
+void isup_maint_free(struct isup_relay *r);
 
 /* isup_relay.c */
 void isup_ctr_inc(struct isup_relay *r, unsigned int idx);

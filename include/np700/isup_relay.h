@@ -64,6 +64,12 @@ void isup_relay_link_state(struct isup_relay *r, bool up);
 void isup_relay_watch_link(struct isup_relay *r, bool (*up)(void *priv), void *priv);
 /*! Resets sent and not yet acknowledged (GRS awaiting GRA, RSC awaiting RLC). */
 unsigned int isup_relay_resets_pending(const struct isup_relay *r);
+/*! Maintenance blocking of one circuit of group \a cgroup (BLO, repeated until BLA; a call on it
+ *  goes on, no new ones), or its end (UBL until UBA). \returns 0, -ENOENT (no such group) or
+ *  -ERANGE (no such circuit). */
+int isup_relay_circuit_block(struct isup_relay *r, const char *cgroup, uint16_t cic, bool block);
+/*! Reset one circuit (RSC until RLC); a call on it loses that leg. \returns as above. */
+int isup_relay_circuit_reset(struct isup_relay *r, const char *cgroup, uint16_t cic);
 
 /*! Admission limits: at most \a max_calls calls in progress and \a max_rate new IAMs per
  *  second (0: no limit); an attempt above them is released with \a cause (default 42,

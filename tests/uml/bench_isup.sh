@@ -70,6 +70,23 @@ for r in direct np700; do
 done
 awk -v a="${res[np700.cps]}" -v b="${res[direct.cps]}" \
 	'BEGIN { if (b > 0) printf "\nratio: calls/s through np700 / calls/s direct = %.3f\n", a / b }'
+# Per message (issue 5 item 3): a call is 5 messages (IAM ACM ANM REL RLC). Direct, osmo-stp routes
+# each once; through np700 it routes each twice (A -> np700, np700 -> B), and np700 relays each once
+# (one received and one sent message: both legs have their own REL/RLC).
+per_msg() {	# cpu_s calls msgs_per_call
+	awk -v c="$1" -v n="$2" -v m="$3" 'BEGIN { if (n > 0) printf "%.1f", c * 1e6 / (n * m); else print "-" }'
+}
+stp_direct=$(per_msg "${res[direct.stp]}" "${res[direct.done]}" 5)
+stp_np=$(per_msg "${res[np700.stp]}" "${res[np700.done]}" 10)
+np_msg=$(per_msg "${res[np700.np700]}" "${res[np700.done]}" 5)
+echo
+echo "CPU time per message in microseconds"
+echo "  osmo-stp per routed message, direct run:        $stp_direct"
+echo "  osmo-stp per routed message, run through np700: $stp_np"
+echo "  np700 per relayed message (in + out):           $np_msg"
+awk -v a="$np_msg" -v b="$stp_direct" -v c="$stp_np" 'BEGIN { if (b > 0 && c > 0)
+	printf "ratio: np700 per relayed message / osmo-stp per routed message = %.2f (direct run), %.2f (same run)\n",
+		a / b, a / c }'
 np700_vty "show rate-counters" | grep -E 'call:(attempts|translated|answered):' | sed 's/^/  /'
 check "every direct call completed" test "${res[direct.done]}" = "$CALLS"
 check "every call through np700 completed" test "${res[np700.done]}" = "$CALLS"
