@@ -16,6 +16,10 @@
 #                        binding, start-up time (items 2, 5), if present
 #          isup          tests/uml/bench_isup.sh in UML: np700 against an osmo-stp hop (item 3), if
 #                        present; its report is printed below the table
+#          map           tests/uml/bench_map.sh in UML: SMS (SRI-SM + MT-ForwardSM) through np700
+#                        against osmo-stp routing them directly (issue 4); report below the table
+#        BENCH_MAP_SMS SMS per mode of the map section (default 2000), BENCH_MAP_WINDOW in flight (30),
+#                      BENCH_MAP_CALLGRIND=1 osmo-stp and np700 under callgrind: instructions per message
 #        BENCH_RT=0    latency bench with normal scheduling (default: the loop under chrt -f 5)
 #        BENCH_KEEP=1  keep the temp dir
 set -u
@@ -28,7 +32,7 @@ BATCH=${BENCH_BATCH:-1024}
 WINDOW=${BENCH_CTL_WINDOW:-8192}
 LAT_S=${BENCH_LAT_S:-5}
 LAT_RATE=${BENCH_LAT_RATE:-10000}
-SECTIONS=${BENCH_SECTIONS:-provisioning latency hotpath isup}
+SECTIONS=${BENCH_SECTIONS:-provisioning latency hotpath isup map}
 RT=${BENCH_RT:-1}
 # the bindings' shape depends on how many there will be in all (pools sized for it)
 TOTAL=$((N + M + 2000000))
@@ -153,6 +157,29 @@ section_isup() {
 		> "$T/isup.txt" 2>&1 || return 1
 	EXTRA+=("" "ISUP relay against an osmo-stp hop (tests/uml/bench_isup.sh):" "$(cat "$T/isup.txt")")
 	row "ISUP relay: CPU per relayed message vs osmo-stp" "see below" "<= osmo-stp" "-" "-"
+}
+
+section_map() {
+	local out rc
+	[ -f "$SRC/tests/uml/bench_map.sh" ] && [ -x "$SRC/tests/uml/uml_run.sh" ] ||
+		{ log "map: tests/uml/bench_map.sh not present"; return 0; }
+	log "map: tests/uml/bench_map.sh in UML (SMS through np700 against an osmo-stp hop)"
+	NP700_SRC="$SRC" NP700_BUILD="$BUILD" NP700_BENCH_CALLGRIND="${BENCH_MAP_CALLGRIND:-0}" \
+		"$SRC/tests/uml/uml_run.sh" -t 1800 "$SRC/tests/uml/bench_map.sh" \
+		"${BENCH_MAP_SMS:-2000}" "${BENCH_MAP_WINDOW:-30}" > "$T/map.txt" 2>&1
+	rc=$?
+	EXTRA+=("" "MAP/SMS relay against an osmo-stp hop (tests/uml/bench_map.sh):" "$(cat "$T/map.txt")")
+	out=$(sed -n 's/^ratio: MAP operations\/s through np700 \/ direct = //p' "$T/map.txt")
+	row "MAP: operations/s through np700 / direct (UML)" "$out" "-" "-" "-"
+	# "LABEL: np700 per handled message / ... = R1 (direct run), R2 (same run)" -> "R1, R2"
+	ratios() {
+		sed -n "s/^$1: .* = \([0-9.]*\) (direct run), \([0-9.]*\) (same run)\$/\1, \2/p" "$T/map.txt"
+	}
+	row "MAP: np700 CPU per message / osmo-stp's (direct run, same run)" "$(ratios ratio)" "<= 1" "-" "-"
+	out=$(ratios "ratio of instructions")
+	[ -z "$out" ] ||
+		row "MAP: np700 instructions per message / osmo-stp's (direct run, same run)" "$out" "<= 1" "-" "-"
+	return $rc
 }
 
 EXTRA=()

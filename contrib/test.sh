@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build np700 from a clean tree and run every test: the expected-output unit tests (normal and
 # ASan/UBSan builds), VTY transcripts, tshark cross-checks, end-to-end scenarios (User-Mode Linux
-# with real SCTP and osmo-stp) and short fuzz runs. Ends with "N passed, N failed".
+# with real SCTP and osmo-stp; the host ones also on the ASan/UBSan build, and three UML ones with
+# np700 under valgrind: tests/e2e/uml_valgrind.sh) and short fuzz runs. Ends with "N passed, N failed".
 #
 # Environment: NP700_FUZZ_SECONDS (default 10) per fuzz target; NP700_SKIP_ASAN=1 to skip the
 # sanitizer build (not in CI).
@@ -78,6 +79,33 @@ run_uml() {	# name script
 	fi
 }
 
+# A host end-to-end test again on the ASan/UBSan build. A report from any process (np700, np700-ctl)
+# fails it, whether or not the script looks at that process's exit status: ASan and LeakSanitizer
+# write to files of their own (log_path); UBSan writes to stderr, so the test's output and the temp
+# directory it keeps (np700's log) are searched. LeakSanitizer runs when np700 ends on SIGTERM (the
+# scripts stop it so), not after SIGKILL. exitcode 66: a halt never looks like a refusal (exit 1).
+run_asan_e2e() {	# name script
+	local name=$1 script=$2 rc=0 kept
+	local log="$LOGDIR/$(echo "$name" | tr '/ :' '___').log" rep="$LOGDIR/asan-reports-$(basename "$2" .sh)"
+	rm -rf "$rep" && mkdir -p "$rep"
+	E2E_KEEP=1 NP700_BUILD="$top/build/asan" \
+	ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:exitcode=66:log_path=$rep/asan" \
+	UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=66" \
+		timeout 900 bash "$script" >"$log" 2>&1 || rc=1
+	kept=$(sed -n 's|^kept \(/tmp/np700-[^ ]*\)$|\1|p' "$log" | tail -1)
+	if [ -n "$(ls -A "$rep")" ] || grep -qE 'runtime error:|ERROR: [A-Za-z]*Sanitizer' "$log" ||
+		{ [ -n "$kept" ] && grep -rqE --include='*.log' --include='*.err' --include='*.out' \
+			'runtime error:|ERROR: [A-Za-z]*Sanitizer' "$kept"; }; then
+		rc=1
+		echo "sanitizer reports in $name:"
+		cat "$rep"/* 2>/dev/null | head -60
+		grep -rhE -A20 'runtime error:|ERROR: [A-Za-z]*Sanitizer' "$log" ${kept:+"$kept"} 2>/dev/null | head -60
+	fi
+	[ -n "$kept" ] && rm -rf "$kept"
+	[ "$rc" = 0 ] || tail -40 "$log"
+	result "$name" "$rc"
+}
+
 echo "=== autoreconf"
 autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p "$LOGDIR"
@@ -119,6 +147,15 @@ for t in "$top"/tests/e2e/*.sh; do
 	*) run_script "e2e: $(basename "$t" .sh)" bash "$t" ;;
 	esac
 done
+if [ "${NP700_SKIP_ASAN:-0}" != 1 ]; then
+	echo "=== end-to-end on the host, ASan/UBSan build"
+	for t in "$top"/tests/e2e/*.sh; do
+		case "$(basename "$t")" in
+		uml_*) ;;	# ASan cannot run inside UML ("Shadow memory range interleaves"): uml_valgrind.sh
+		*) run_asan_e2e "e2e asan: $(basename "$t" .sh)" "$t" ;;
+		esac
+	done
+fi
 
 echo "=== fuzz (short)"
 for t in "$top"/tests/fuzz/*_fuzz.c; do

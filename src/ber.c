@@ -42,6 +42,34 @@ static int read_id(const uint8_t *p, size_t left, struct ber_tlv *t, size_t *use
 	return 0;
 }
 
+static int read_general(const uint8_t *buf, size_t buf_len, unsigned int depth, struct ber_tlv *out);
+
+/* ber_read(), with the common case inline: a one-octet identifier and a short definite length.
+ * TCAP/MAP messages are nearly all of it, and this runs for every element of every message. */
+static inline int read_elem(const uint8_t *buf, size_t buf_len, unsigned int depth, struct ber_tlv *out)
+{
+	size_t len;
+
+	if (depth > BER_MAX_DEPTH)
+		return -ELOOP;
+	if (buf_len < 2 || (buf[0] & 0x1f) == 0x1f || buf[1] >= 0x80)
+		return read_general(buf, buf_len, depth, out);
+	len = buf[1];
+	if (len > buf_len - 2)
+		return -EINVAL;
+	out->cls = buf[0] >> 6;
+	out->constructed = !!(buf[0] & 0x20);
+	out->tag = buf[0] & 0x1f;
+	out->indefinite = false;
+	out->len_octets = 1;
+	out->hdr = buf;
+	out->hdr_len = 2;
+	out->val = buf + 2;
+	out->len = len;
+	out->total_len = 2 + len;
+	return 0;
+}
+
 /*! Read one element at \a buf.
  *  \param[in] buf start of the element
  *  \param[in] buf_len bytes available (the rest of the parent's contents)
@@ -52,13 +80,17 @@ static int read_id(const uint8_t *p, size_t left, struct ber_tlv *t, size_t *use
  *  an indefinite one's children are walked to find its end-of-contents. */
 int ber_read(const uint8_t *buf, size_t buf_len, unsigned int depth, struct ber_tlv *out)
 {
+	return read_elem(buf, buf_len, depth, out);
+}
+
+/* ber_read() for all but the common case (read_elem()), out of line */
+static int read_general(const uint8_t *buf, size_t buf_len, unsigned int depth, struct ber_tlv *out)
+{
 	size_t idl, n, i, len;
 	const uint8_t *p;
 	size_t left;
 	int rc;
 
-	if (depth > BER_MAX_DEPTH)
-		return -ELOOP;
 	memset(out, 0, sizeof(*out));
 	rc = read_id(buf, buf_len, out, &idl);
 	if (rc < 0)
@@ -147,7 +179,7 @@ int ber_iter_next(struct ber_iter *it, struct ber_tlv *child)
 
 	if (it->left == 0)
 		return 0;
-	rc = ber_read(it->p, it->left, it->depth, child);
+	rc = read_elem(it->p, it->left, it->depth, child);
 	if (rc < 0)
 		return rc;
 	if (child->cls == BER_CLASS_UNIVERSAL && child->tag == 0)
@@ -155,6 +187,20 @@ int ber_iter_next(struct ber_iter *it, struct ber_tlv *child)
 	it->p += child->total_len;
 	it->left -= child->total_len;
 	return 1;
+}
+
+/*! Next child, checked throughout as ber_validate() checks it: walking a parent with this checks
+ *  what ber_validate() on the parent would, in one walk instead of two. \returns as ber_iter_next(). */
+int ber_iter_next_valid(struct ber_iter *it, struct ber_tlv *child)
+{
+	int rc = ber_iter_next(it, child);
+
+	if (rc > 0 && child->constructed) {
+		rc = ber_validate(child, it->depth);
+		if (rc == 0)
+			rc = 1;
+	}
+	return rc;
 }
 
 /*! Check the whole tree below \a t (found at \a depth): every constructed element's contents
@@ -215,7 +261,7 @@ int ber_get_bool(const struct ber_tlv *t, bool *out)
 
 /* --- writer --- */
 
-static size_t id_len(uint32_t id)
+static inline size_t id_len(uint32_t id)
 {
 	uint32_t tag = id & 0x1fffffff;
 	size_t n = 1;
@@ -229,7 +275,7 @@ static size_t id_len(uint32_t id)
 	return n;
 }
 
-static void put_id(uint8_t *p, uint32_t id)
+static inline void put_id(uint8_t *p, uint32_t id)
 {
 	uint32_t tag = id & 0x1fffffff;
 	uint8_t first = ((id >> 30) << 6) | (((id >> 29) & 1) << 5);
@@ -246,7 +292,7 @@ static void put_id(uint8_t *p, uint32_t id)
 }
 
 /* Length octets for \a len in \a octets length octets (1 = short form; 2..5 = long form). */
-static size_t min_len_octets(size_t len)
+static inline size_t min_len_octets(size_t len)
 {
 	size_t n = 1;
 
@@ -259,7 +305,7 @@ static size_t min_len_octets(size_t len)
 	return n;
 }
 
-static void put_len(uint8_t *p, size_t len, size_t octets)
+static inline void put_len(uint8_t *p, size_t len, size_t octets)
 {
 	size_t i;
 
@@ -272,7 +318,7 @@ static void put_len(uint8_t *p, size_t len, size_t octets)
 		p[i] = len >> (8 * (octets - 1 - i));
 }
 
-static uint8_t *put(struct msgb *msg, size_t len)
+static inline uint8_t *put(struct msgb *msg, size_t len)
 {
 	if (msgb_tailroom(msg) < (int)len)
 		return NULL;
@@ -351,7 +397,7 @@ int ber_put_raw(struct msgb *msg, const uint8_t *data, size_t len)
  *  \param[out] mark where the contents start. \returns 0. */
 int ber_open(struct msgb *msg, size_t *mark)
 {
-	*mark = msgb_length(msg);
+	*mark = msg->len;
 	return 0;
 }
 
@@ -361,9 +407,9 @@ int ber_close(struct msgb *msg, size_t mark, uint32_t id)
 {
 	size_t clen, il, ll;
 
-	if (mark > msgb_length(msg))
+	if (mark > msg->len)
 		return -EINVAL;
-	clen = msgb_length(msg) - mark;
+	clen = msg->len - mark;
 	if (clen > 0xffff)
 		return -EINVAL;
 	il = id_len(id);
@@ -373,6 +419,55 @@ int ber_close(struct msgb *msg, size_t mark, uint32_t id)
 	memmove(msg->data + mark + il + ll, msg->data + mark, clen);
 	put_id(msg->data + mark, id);
 	put_len(msg->data + mark + il, clen, ll);
+	return 0;
+}
+
+/*! Start a constructed element \a id whose contents are appended next; end it with ber_end().
+ *  Unlike ber_open(), the identifier and a one-octet length are written now, so that ber_end() moves
+ *  nothing unless the contents reach 128 octets (the TCAP encoder nests eight elements around
+ *  each MAP parameter, issue 5).
+ *  \param[out] mark where the element starts. \returns 0 or -ENOSPC. */
+int ber_begin(struct msgb *msg, uint32_t id, size_t *mark)
+{
+	size_t il = id_len(id);
+	uint8_t *p = put(msg, il + 1);
+
+	if (!p)
+		return -ENOSPC;
+	*mark = p - msg->data;
+	put_id(p, id);
+	p[il] = 0;
+	return 0;
+}
+
+/*! End the element begun at \a mark: everything appended since becomes its contents, its length
+ *  the minimal definite one. \returns 0, -ENOSPC (a long-form length does not fit), -EINVAL. */
+int ber_end(struct msgb *msg, size_t mark)
+{
+	size_t il = 1, clen, ll;
+	uint8_t *h;
+
+	if (mark + 2 > msg->len)
+		return -EINVAL;
+	h = msg->data + mark;
+	/* the identifier as ber_begin() wrote it: multi-octet from tag 31 on */
+	if ((h[0] & 0x1f) == 0x1f) {
+		while (il < 5 && (h[il] & 0x80))
+			il++;
+		il++;
+	}
+	if (mark + il + 1 > msg->len)
+		return -EINVAL;
+	clen = msg->len - mark - il - 1;
+	if (clen > 0xffff)
+		return -EINVAL;
+	ll = min_len_octets(clen);
+	if (ll > 1) {
+		if (!put(msg, ll - 1))
+			return -ENOSPC;
+		memmove(h + il + ll, h + il + 1, clen);
+	}
+	put_len(h + il, clen, ll);
 	return 0;
 }
 
@@ -431,6 +526,20 @@ static size_t keep_len_octets(const struct ber_tlv *t, size_t len)
 	return min;
 }
 
+/* Header of \a t for contents of \a clen octets in \a lo length octets: its identifier octets as
+ * received, then the length (0x80 if indefinite). \returns the octets written. */
+static size_t put_kept_hdr(uint8_t *p, const struct ber_tlv *t, size_t clen, size_t lo)
+{
+	size_t idl = t->hdr_len - t->len_octets;
+
+	memcpy(p, t->hdr, idl);
+	if (t->indefinite)
+		p[idl] = 0x80;
+	else
+		put_len(p + idl, clen, lo);
+	return idl + lo;
+}
+
 /*! Re-emit \a buf with one nested element replaced.
  *  \param[out] out msgb the result is appended to (the caller owns and frees it)
  *  \param[in] buf the original bytes (e.g. a TCAP message or a MAP parameter)
@@ -446,7 +555,7 @@ int ber_splice(struct msgb *out, const uint8_t *buf, size_t buf_len, const struc
 {
 	size_t clen[BER_MAX_DEPTH + 1], lo[BER_MAX_DEPTH + 1], tot[BER_MAX_DEPTH + 1];
 	const uint8_t *end = buf + buf_len;
-	size_t total, pre, idl;
+	size_t total, pre;
 	uint8_t *p;
 	int i;
 
@@ -493,14 +602,7 @@ int ber_splice(struct msgb *out, const uint8_t *buf, size_t buf_len, const struc
 
 		if (i == (int)path_len - 1 && whole)
 			break;
-		idl = t->hdr_len - t->len_octets;
-		memcpy(p, t->hdr, idl);
-		p += idl;
-		if (t->indefinite)
-			*p = 0x80;
-		else
-			put_len(p, clen[i], lo[i]);
-		p += lo[i];
+		p += put_kept_hdr(p, t, clen[i], lo[i]);
 		if (i == (int)path_len - 1)
 			break;
 		/* contents before the child on the path */
@@ -528,5 +630,84 @@ int ber_splice(struct msgb *out, const uint8_t *buf, size_t buf_len, const struc
 		}
 	}
 	memcpy(p, path[0].hdr + path[0].total_len, end - (path[0].hdr + path[0].total_len));
+	return 0;
+}
+
+/*! Re-emit \a buf with several children of one element replaced, in one pass: ber_splice() for
+ *  siblings (e.g. two elements of a MAP argument), without an intermediate buffer.
+ *  \param[out] out msgb the result is appended to (the caller owns and frees it)
+ *  \param[in] parent a constructed element inside \a buf
+ *  \param[in] e the replacements: direct children of \a parent, in the order they appear there
+ *  \param[in] n number of replacements (at least 1)
+ *  Every byte outside the replaced parts stays as it was; the parent's length and those of the
+ *  children whose contents are replaced keep their form as in ber_splice().
+ *  \returns 0, -EINVAL (bad arguments), -ENOSPC. */
+int ber_splice_children(struct msgb *out, const uint8_t *buf, size_t buf_len, const struct ber_tlv *parent,
+			const struct ber_edit *e, unsigned int n)
+{
+	size_t ctot[BER_EDIT_MAX], clo[BER_EDIT_MAX];
+	const uint8_t *end = buf + buf_len, *from;
+	size_t clen, plo, pre, post, total;
+	unsigned int i;
+	uint8_t *p;
+
+	if (n < 1 || n > BER_EDIT_MAX || !parent->constructed || parent->hdr < buf ||
+	    parent->hdr + parent->total_len > end)
+		return -EINVAL;
+	clen = parent->len;
+	from = parent->val;
+	for (i = 0; i < n; i++) {
+		const struct ber_tlv *t = e[i].t;
+
+		if (t->hdr < from || t->hdr + t->total_len > parent->val + parent->len)
+			return -EINVAL;
+		from = t->hdr + t->total_len;
+		if (e[i].whole) {
+			clo[i] = 0;
+			ctot[i] = e[i].repl_len;
+		} else {
+			clo[i] = keep_len_octets(t, e[i].repl_len);
+			ctot[i] = (t->hdr_len - t->len_octets) + clo[i] + e[i].repl_len + (t->indefinite ? 2 : 0);
+		}
+		if (e[i].repl_len > 0xffffff)
+			return -EINVAL;
+		clen = clen - t->total_len + ctot[i];
+	}
+	if (clen > 0xffffff)
+		return -EINVAL;
+	plo = keep_len_octets(parent, clen);
+	pre = parent->hdr - buf;
+	post = end - (parent->hdr + parent->total_len);
+	total = pre + (parent->hdr_len - parent->len_octets) + plo + clen + (parent->indefinite ? 2 : 0) + post;
+	p = put(out, total);
+	if (!p)
+		return -ENOSPC;
+
+	memcpy(p, buf, pre);
+	p += pre;
+	p += put_kept_hdr(p, parent, clen, plo);
+	from = parent->val;
+	for (i = 0; i < n; i++) {
+		const struct ber_tlv *t = e[i].t;
+
+		memcpy(p, from, t->hdr - from);
+		p += t->hdr - from;
+		if (!e[i].whole)
+			p += put_kept_hdr(p, t, e[i].repl_len, clo[i]);
+		memcpy(p, e[i].repl, e[i].repl_len);
+		p += e[i].repl_len;
+		if (!e[i].whole && t->indefinite) {
+			*p++ = 0;
+			*p++ = 0;
+		}
+		from = t->hdr + t->total_len;
+	}
+	memcpy(p, from, parent->val + parent->len - from);
+	p += parent->val + parent->len - from;
+	if (parent->indefinite) {
+		*p++ = 0;
+		*p++ = 0;
+	}
+	memcpy(p, parent->hdr + parent->total_len, post);
 	return 0;
 }

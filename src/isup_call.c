@@ -638,13 +638,7 @@ static void rx_sam(struct isup_call *call, struct isup_msg *m)
 /* Confusion back to the sender of a message np700 discarded (Q.764 §2.9.5.1 c) */
 static void send_cfn(struct isup_relay *r, struct isup_leg *to, uint8_t cause)
 {
-	struct isup_msg m;
-	uint8_t v[2];
-
-	isup_msg_init(&m, r->variant, ISUP_MSGT_CFN, to->cic);
-	isup_cause_encode(v, 2, cause);
-	isup_msg_set(&m, ISUP_PAR_CAUSE, v, 2);
-	isup_relay_send(r, to->pc, &m);
+	isup_relay_send_cfn(r, to->pc, to->cic, cause);
 }
 
 static void relay(struct isup_call *call, struct isup_leg *from, struct isup_msg *m, const uint8_t *data,

@@ -20,13 +20,12 @@ static const char hexdigit[16] = "0123456789ABCDEF";
 /* a digit as osmo_str2bcd(..., allow_hex) takes it: 0-9, A-F/a-f; anything else 0xff */
 static inline uint8_t char2bcd(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return 10 + c - 'A';
-	if (c >= 'a' && c <= 'f')
-		return 10 + c - 'a';
-	return 0xff;
+	unsigned int d = (unsigned char)c - '0';
+
+	if (d <= 9)
+		return d;
+	d = ((unsigned char)c | 0x20) - 'a';	/* either case */
+	return d <= 5 ? d + 10 : 0xff;
 }
 
 /* How the octets before the digits look. */
@@ -120,10 +119,12 @@ int isup_number_decode(uint8_t code, const uint8_t *val, size_t len, struct isup
 		return -EINVAL;
 	/* what osmo_bcd2str(..., allow_hex) gives, without its per-digit calls (every IAM has
 	 * three numbers or more): low nibble first, 0-9 and A-F */
-	for (i = 0; i < nibbles; i++) {
-		uint8_t b = val[hdr + i / 2];
-		tmp[i] = hexdigit[(i & 1) ? b >> 4 : b & 0x0f];
+	for (i = 0; i < nibbles / 2; i++) {
+		tmp[2 * i] = hexdigit[val[hdr + i] & 0x0f];
+		tmp[2 * i + 1] = hexdigit[val[hdr + i] >> 4];
 	}
+	if (nibbles & 1)
+		tmp[nibbles - 1] = hexdigit[val[hdr + nibbles / 2] & 0x0f];
 	tmp[nibbles] = '\0';
 	if (nibbles && st_allowed(code) && tmp[nibbles - 1] == 'F') {
 		n->st = true;
@@ -138,28 +139,42 @@ int isup_number_decode(uint8_t code, const uint8_t *val, size_t len, struct isup
 int isup_number_encode(uint8_t code, const struct isup_number *n, uint8_t *out, size_t out_size)
 {
 	enum num_layout lay = layout(code);
-	uint8_t nib[ISUP_NUM_MAXDIGITS + 2];
+	uint8_t dig[(ISUP_NUM_MAXDIGITS + 2) / 2];
 	size_t ndig, hdr, len, i;
-	uint8_t *o = out;
+	uint8_t *o = out, lo, hi;
 
 	if (lay == NL_NONE)
 		return -ENOTSUP;
 	ndig = strnlen(n->digits, sizeof(n->digits));
 	if (ndig > ISUP_NUM_MAXDIGITS)
 		return -EINVAL;
-	for (i = 0; i < ndig; i++) {
-		nib[i] = char2bcd(n->digits[i]);
-		if (nib[i] > 0x0f)
+	/* digits low nibble first, two an octet; with an odd count the last high nibble is ST
+	 * (0xf) or the filler 0 */
+	for (i = 0; i < ndig / 2; i++) {
+		lo = char2bcd(n->digits[2 * i]);
+		hi = char2bcd(n->digits[2 * i + 1]);
+		if (lo > 0x0f || hi > 0x0f)
 			return -EINVAL;
+		dig[i] = lo | (hi << 4);
 	}
-	if (n->st && st_allowed(code))
-		nib[ndig++] = 0x0f;
+	if (ndig & 1) {
+		lo = char2bcd(n->digits[ndig - 1]);
+		if (lo > 0x0f)
+			return -EINVAL;
+		dig[i] = lo;
+	}
+	if (n->st && st_allowed(code)) {
+		if (ndig & 1)
+			dig[ndig / 2] |= 0xf0;
+		else
+			dig[ndig / 2] = 0x0f;
+		ndig++;
+	}
 
 	hdr = lay == NL_SUBSEQ ? 1 : lay == NL_GENERIC ? 3 : 2;
 	len = hdr + (ndig + 1) / 2;
 	if (out_size < len)
 		return -ENOSPC;
-	memset(out, 0, len);
 	if (lay == NL_GENERIC)
 		*o++ = n->qualifier;
 	if (lay == NL_SUBSEQ) {
@@ -170,10 +185,7 @@ int isup_number_encode(uint8_t code, const struct isup_number *n, uint8_t *out, 
 		o[1] = (n->inn_ni ? 0x80 : 0) | ((n->npi & 0x07) << 4) | ((n->apri & 0x03) << 2) | (n->si & 0x03);
 		o += 2;
 	}
-	/* digits low nibble first; with an odd count the last high nibble is the filler 0
-	 * (out was zeroed) */
-	for (i = 0; i < ndig; i++)
-		o[i / 2] |= (i & 1) ? nib[i] << 4 : nib[i];
+	memcpy(o, dig, (ndig + 1) / 2);
 	return len;
 }
 

@@ -10,6 +10,7 @@
 #include <osmocom/core/timer.h>
 #include <osmocom/core/stats.h>
 
+#include <np700/clock.h>
 #include <np700/isup_internal.h>
 #include <np700/logging.h>
 #include <np700/np700.h>
@@ -243,10 +244,7 @@ unsigned int isup_relay_num_calls(const struct isup_relay *r)
 
 uint64_t isup_now_us(void)
 {
-	struct timeval tv;
-
-	osmo_gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+	return np700_now_us();
 }
 
 /* --- transmit --- */
@@ -317,6 +315,18 @@ int isup_relay_send_rel(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_
 		*copy_len = len;
 	}
 	return isup_relay_send_raw(r, dpc, out, len);
+}
+
+/*! CFN with \a cause (Q.764 §2.9.5.3: the answer to a message np700 discards). */
+int isup_relay_send_cfn(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t cause)
+{
+	struct isup_msg m;
+	uint8_t v[2];
+
+	isup_msg_init(&m, r->variant, ISUP_MSGT_CFN, cic);
+	isup_cause_encode(v, 2, cause);
+	isup_msg_set(&m, ISUP_PAR_CAUSE, v, 2);
+	return isup_relay_send(r, dpc, &m);
 }
 
 static void send_range_msg(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t type, const uint8_t *cgsmt,
@@ -448,15 +458,21 @@ static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 static void rx_unknown_msg(struct isup_relay *r, struct isup_circuit *c, uint32_t opc, struct isup_msg *m,
 			   const uint8_t *data, size_t len)
 {
+	struct isup_msg_compat mc;
+
 	isup_ctr_inc(r, ISUP_CTR_RX_UNKNOWN_MSG);
 	if (c->call) {
 		isup_call_rx(c->call, c, m, data, len);
 		return;
 	}
-	/* not call-related and nobody to pass it to */
+	/* not call-related and nobody to pass it to: discarded, and the sender is told with a CFN
+	 * (Q.764 §2.9.5.3) unless the message's compatibility information asks for no notification */
 	LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: unknown message type 0x%02x on an idle circuit, discarded\n", opc,
 	     m->cic, m->type);
 	isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+	if (isup_unknown_msg_compat(m, &mc) == 0 && mc.present && !mc.send_notification)
+		return;
+	isup_relay_send_cfn(r, opc, m->cic, 97);
 }
 
 int isup_relay_mtp_rx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
@@ -523,9 +539,12 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: malformed %s: %s at octet %zu, not forwarded\n", opc, cic,
 		     isup_msg_type_name(type), isup_err_name(err), err_off);
 		/* Q.764 §2.9.5: a broken IAM is refused with a cause; anything else is discarded,
-		 * never passed on half-understood */
+		 * never passed on half-understood; but a REL on an idle circuit is still confirmed, so
+		 * that the far end frees it (Q.764 §2.9.5.1 b) */
 		if (type == ISUP_MSGT_IAM && !c->call)
 			isup_call_reject_malformed(r, cg, c, opc, isup_err_cause(err));
+		else if (type == ISUP_MSGT_REL && !c->call)
+			isup_relay_send_simple(r, opc, cic, ISUP_MSGT_RLC);
 		goto out;
 	}
 
@@ -608,8 +627,15 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 			break;
 		isup_ctr_inc(r, ISUP_CTR_RX_UNEXPECTED);
 		if (type == ISUP_MSGT_REL) {
-			/* REL on an idle circuit: confirm, so the far end frees it (Q.764 §2.9.5.1) */
+			/* REL on an idle circuit: confirm, so the far end frees it (Q.764 §2.9.5.1 b) */
 			isup_relay_send_simple(r, opc, cic, ISUP_MSGT_RLC);
+		} else if (type != ISUP_MSGT_RLC && type != ISUP_MSGT_CFN) {
+			/* another call message on an idle circuit: the far end believes in a call
+			 * there, so the circuit is reset (Q.764 §2.9.5.1 c); an RLC is discarded (a),
+			 * a CFN never answered */
+			LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: %s on an idle circuit, circuit reset\n", opc, cic,
+			     isup_msg_type_name(type));
+			isup_maint_start(r, ISUP_MSGT_RSC, opc, cic, 0);
 		} else {
 			LOGP(DISUP, LOGL_INFO, "PC %u CIC %u: %s on an idle circuit, discarded\n", opc, cic,
 			     isup_msg_type_name(type));

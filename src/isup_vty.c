@@ -12,10 +12,8 @@
 #include <osmocom/vty/tdef_vty.h>
 
 #include <np700/isup_internal.h>
+#include <np700/np700.h>
 #include <np700/vty.h>
-
-/* the relay the commands act on; VTY commands have no other way to reach it */
-static struct isup_relay *g_isup;
 
 static struct cmd_node isup_node = {
 	ISUP_NODE,
@@ -39,7 +37,7 @@ static int parse_pc(const char *s, uint32_t *pc)
 	if (strchr(s, '.')) {
 		if (sscanf(s, "%u.%u.%u", &a, &b, &c) != 3)
 			return -EINVAL;
-		if (g_isup->variant == ISUP_VARIANT_CHINA) {
+		if (g_np700->isup->variant == ISUP_VARIANT_CHINA) {
 			if (a > 255 || b > 255 || c > 255)
 				return -EINVAL;
 			*pc = (a << 16) | (b << 8) | c;
@@ -52,7 +50,7 @@ static int parse_pc(const char *s, uint32_t *pc)
 	}
 	/* decimal: at most the variant's width, 14 or 24 bits */
 	v = strtoul(s, &end, 10);
-	if (end == s || *end || v > (g_isup->variant == ISUP_VARIANT_CHINA ? 0xffffffUL : 0x3fffUL))
+	if (end == s || *end || v > (g_np700->isup->variant == ISUP_VARIANT_CHINA ? 0xffffffUL : 0x3fffUL))
 		return -EINVAL;
 	*pc = v;
 	return 0;
@@ -74,15 +72,30 @@ DEFUN(cfg_isup_pc, cfg_isup_pc_cmd, "point-code PC",
 		vty_out(vty, "%% Invalid point code '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	isup_relay_set_own_pc(g_isup, pc);
-	g_isup->own_pc_configured = true;
+	isup_relay_set_own_pc(g_np700->isup, pc);
+	g_np700->isup->own_pc_configured = true;
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_isup_variant, cfg_isup_variant_cmd, "variant (itu|china)",
       "ISUP network variant\n" "ITU-T Q.763\n" "China national ISUP (24-bit point codes)\n")
 {
-	isup_relay_set_variant(g_isup, get_string_value(isup_variant_names, argv[0]));
+	enum isup_variant v = get_string_value(isup_variant_names, argv[0]);
+	struct isup_relay *r = g_np700->isup;
+	struct isup_cgroup *cg;
+
+	/* "write" prints point codes in the variant's format: a 24-bit one does not fit ITU's 14 bits */
+	if (v == ISUP_VARIANT_ITU && r->own_pc_configured && r->own_pc > 0x3fff) {
+		vty_out(vty, "%% The point-code is a 24-bit one: change it first%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	llist_for_each_entry(cg, &r->cgroups, list) {
+		if (v == ISUP_VARIANT_ITU && cg->dpc > 0x3fff) {
+			vty_out(vty, "%% Circuit group %s has a 24-bit dpc: change it first%s", cg->name, VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	isup_relay_set_variant(r, v);
 	return CMD_SUCCESS;
 }
 
@@ -92,11 +105,11 @@ DEFUN(cfg_isup_route, cfg_isup_route_cmd, "route PREFIX circuit-group NAME forma
       "Outgoing circuit group\n" "Circuit group name\n"
       "Form of the called party number sent on this route\n" "National number\n" "International number\n")
 {
-	if (isup_route_add(g_isup, argv[0], argv[1], get_string_value(isup_route_format_names, argv[2])) < 0) {
+	if (isup_route_add(g_np700->isup, argv[0], argv[1], get_string_value(isup_route_format_names, argv[2])) < 0) {
 		vty_out(vty, "%% Invalid route prefix '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	if (!isup_cgroup_find(g_isup, argv[1]))
+	if (!isup_cgroup_find(g_np700->isup, argv[1]))
 		vty_out(vty, "%% Note: circuit-group '%s' does not exist (yet)%s", argv[1], VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
@@ -104,7 +117,7 @@ DEFUN(cfg_isup_route, cfg_isup_route_cmd, "route PREFIX circuit-group NAME forma
 DEFUN(cfg_isup_no_route, cfg_isup_no_route_cmd, "no route PREFIX",
       NO_STR "Route for translated called numbers\n" "Prefix\n")
 {
-	if (isup_route_del(g_isup, argv[0]) < 0) {
+	if (isup_route_del(g_np700->isup, argv[0]) < 0) {
 		vty_out(vty, "%% No route '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
@@ -120,14 +133,14 @@ DEFUN(cfg_isup_reject, cfg_isup_reject_cmd, "reject-cause REASON <1-127>", "(fil
 		vty_out(vty, "%% Unknown reason '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	isup_relay_set_reject_cause(g_isup, reason, atoi(argv[1]));
+	isup_relay_set_reject_cause(g_np700->isup, reason, atoi(argv[1]));
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_isup_maxdur, cfg_isup_maxdur_cmd, "max-duration-cause <1-127>",
       "Release cause when a binding's maximum call duration runs out\n" "Q.850 cause (16 normal, 102 timer)\n")
 {
-	isup_relay_set_max_duration_cause(g_isup, atoi(argv[0]));
+	isup_relay_set_max_duration_cause(g_np700->isup, atoi(argv[0]));
 	return CMD_SUCCESS;
 }
 
@@ -135,7 +148,7 @@ DEFUN(cfg_isup_max_calls, cfg_isup_max_calls_cmd, "max-calls <0-1000000>",
       "Admission limit: calls in progress; more attempts are shed (overload-cause)\n"
       "Calls (0: no limit)\n")
 {
-	g_isup->max_calls = atoi(argv[0]);
+	g_np700->isup->max_calls = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
@@ -143,7 +156,7 @@ DEFUN(cfg_isup_max_rate, cfg_isup_max_rate_cmd, "max-call-rate <0-1000000>",
       "Admission limit: new call attempts (IAM) per second; more are shed (overload-cause)\n"
       "Attempts per second (0: no limit)\n")
 {
-	g_isup->max_rate = atoi(argv[0]);
+	g_np700->isup->max_rate = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
@@ -151,7 +164,7 @@ DEFUN(cfg_isup_ovl_cause, cfg_isup_ovl_cause_cmd, "overload-cause <1-127>",
       "Release cause of an attempt shed by max-calls / max-call-rate\n"
       "Q.850 cause (default 42, switching equipment congestion)\n")
 {
-	g_isup->overload_cause = atoi(argv[0]);
+	g_np700->isup->overload_cause = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
@@ -159,17 +172,17 @@ DEFUN(cfg_isup_timer, cfg_isup_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET_OPTIONA
       "ISUP timers (Q.764): T1 T5 T7 T9 T35, seconds\n" OSMO_TDEF_VTY_DOC_SET)
 {
 	if (argc < 2)
-		return osmo_tdef_vty_show_cmd(vty, g_isup->tdefs, argc ? argv[0] : NULL, NULL);
-	return osmo_tdef_vty_set_cmd(vty, g_isup->tdefs, argv);
+		return osmo_tdef_vty_show_cmd(vty, g_np700->isup->tdefs, argc ? argv[0] : NULL, NULL);
+	return osmo_tdef_vty_set_cmd(vty, g_np700->isup->tdefs, argv);
 }
 
 DEFUN(cfg_cgroup, cfg_cgroup_cmd, "circuit-group NAME",
       "Configure a circuit group (the circuits towards one switch)\n" "Name\n")
 {
-	struct isup_cgroup *cg = isup_cgroup_find(g_isup, argv[0]);
+	struct isup_cgroup *cg = isup_cgroup_find(g_np700->isup, argv[0]);
 
 	if (!cg)
-		cg = isup_cgroup_alloc(g_isup, argv[0], 0, 1, 0);
+		cg = isup_cgroup_alloc(g_np700->isup, argv[0], 0, 1, 0);
 	if (!cg) {
 		vty_out(vty, "%% Cannot create circuit-group '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -182,7 +195,7 @@ DEFUN(cfg_cgroup, cfg_cgroup_cmd, "circuit-group NAME",
 DEFUN(cfg_no_cgroup, cfg_no_cgroup_cmd, "no circuit-group NAME",
       NO_STR "Remove a circuit group (calls on it are released)\n" "Name\n")
 {
-	struct isup_cgroup *cg = isup_cgroup_find(g_isup, argv[0]);
+	struct isup_cgroup *cg = isup_cgroup_find(g_np700->isup, argv[0]);
 
 	if (!cg) {
 		vty_out(vty, "%% No circuit-group '%s'%s", argv[0], VTY_NEWLINE);
@@ -258,15 +271,15 @@ static void vty_line(void *priv, const char *line)
 
 DEFUN(show_calls, show_calls_cmd, "show calls", SHOW_STR "ISUP calls in progress, both legs each\n")
 {
-	vty_out(vty, "%u calls%s", isup_relay_num_calls(g_isup), VTY_NEWLINE);
-	isup_relay_dump_calls(g_isup, vty_line, vty);
+	vty_out(vty, "%u calls%s", isup_relay_num_calls(g_np700->isup), VTY_NEWLINE);
+	isup_relay_dump_calls(g_np700->isup, vty_line, vty);
 	return CMD_SUCCESS;
 }
 
 DEFUN(show_circuits, show_circuits_cmd, "show circuits [all]",
       SHOW_STR "ISUP circuit groups with their busy and blocked circuits\n" "List idle circuits too\n")
 {
-	isup_relay_dump_circuits(g_isup, argc > 0, vty_line, vty);
+	isup_relay_dump_circuits(g_np700->isup, argc > 0, vty_line, vty);
 	return CMD_SUCCESS;
 }
 
@@ -279,9 +292,9 @@ DEFUN(isup_circuit_maint, isup_circuit_maint_cmd, "isup circuit-group NAME cic <
 	int rc;
 
 	if (argv[2][0] == 'r')
-		rc = isup_relay_circuit_reset(g_isup, argv[0], cic);
+		rc = isup_relay_circuit_reset(g_np700->isup, argv[0], cic);
 	else
-		rc = isup_relay_circuit_block(g_isup, argv[0], cic, argv[2][0] == 'b');
+		rc = isup_relay_circuit_block(g_np700->isup, argv[0], cic, argv[2][0] == 'b');
 	if (rc == -ENOENT) {
 		vty_out(vty, "%% No circuit group '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -295,7 +308,7 @@ DEFUN(isup_circuit_maint, isup_circuit_maint_cmd, "isup circuit-group NAME cic <
 
 static int config_write_isup(struct vty *vty)
 {
-	struct isup_relay *r = g_isup;
+	struct isup_relay *r = g_np700->isup;
 	struct isup_cgroup *cg;
 	struct isup_route *rt;
 	unsigned int i;
@@ -336,8 +349,9 @@ static int config_write_isup(struct vty *vty)
 static void fill_reject_cmd(struct cmd_element *cmd, const char *min, const char *doc_head, const char *doc_val)
 {
 	const struct value_string *vs;
-	char *str = talloc_strdup(g_isup, "reject-cause (");
-	char *doc = talloc_strdup(g_isup, doc_head);
+	/* the command lives as long as the program, not as long as one relay */
+	char *str = talloc_strdup(g_np700->ctx, "reject-cause (");
+	char *doc = talloc_strdup(g_np700->ctx, doc_head);
 
 	for (vs = np700_reject_names; vs->str; vs++) {
 		if (vs->value == NP700_REJ_NONE)
@@ -349,9 +363,8 @@ static void fill_reject_cmd(struct cmd_element *cmd, const char *min, const char
 	cmd->doc = talloc_asprintf_append(doc, "%s", doc_val);
 }
 
-void isup_vty_init(struct isup_relay *r)
+void isup_vty_init(void)
 {
-	g_isup = r;
 	fill_reject_cmd(&cfg_isup_reject_cmd, "<1-127>", "Release cause towards the caller per rejection reason\n",
 			"Q.850 cause\n");
 	fill_reject_cmd(&cfg_cgroup_reject_cmd, "<0-127>",

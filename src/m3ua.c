@@ -394,3 +394,16 @@ void np700_mtp_stop(struct np700 *g)
 		m->si[i].registered = false;
 	}
 }
+
+void np700_mtp_destroy(struct np700 *g)
+{
+	struct osmo_ss7_instance *inst, *tmp;
+
+	np700_mtp_stop(g);
+	if (g->mtp)
+		g->mtp->inst = NULL;
+	/* ASPs hold sockets, timers and counter groups in libosmocore's global lists: freeing them
+	 * with the talloc tree would leave those lists pointing into freed memory */
+	llist_for_each_entry_safe(inst, tmp, &osmo_ss7_instances, list)
+		osmo_ss7_instance_destroy(inst);
+}

@@ -5,7 +5,6 @@
 
 #include <osmocom/core/msgb.h>
 #include <osmocom/core/utils.h>
-#include <osmocom/gsm/gsm23003.h>
 
 #include <np700/map.h>
 
@@ -108,42 +107,58 @@ int map_check_invoke(const struct tcap_component *c, int ac, int version, int *p
 }
 
 /* TBCD digits of \a len octets at \a v: decimal digits, an 0xF filler only in the last nibble.
- * What osmo_bcd2str(..., allow_hex = false) gives, inline: it runs for every address of every
- * MAP message, and the library's per-digit calls cost more than the rest of the decoding. */
+ * What osmo_bcd2str(..., allow_hex = false) gives, inline and an octet at a time: it runs for every
+ * address of every MAP message, and the library's per-digit calls cost more than the rest of the
+ * decoding. \returns the number of digits, or -EINVAL. */
 static int tbcd_decode(char *out, size_t out_len, const uint8_t *v, size_t len)
 {
 	size_t end = len * 2, i;
+	char *o = out;
 
 	if (len && (v[len - 1] >> 4) == 0xf)
 		end--;
 	if (end + 1 > out_len)
 		return -EINVAL;
-	for (i = 0; i < end; i++) {
-		uint8_t d = (i & 1) ? v[i / 2] >> 4 : v[i / 2] & 0x0f;
-		if (d > 9)
+	for (i = 0; i < len; i++) {
+		uint8_t lo = v[i] & 0x0f, hi = v[i] >> 4;
+
+		if (lo > 9)
 			return -EINVAL;
-		out[i] = '0' + d;
+		*o++ = '0' + lo;
+		if (hi > 9) {
+			if (hi == 0xf && i == len - 1)
+				break;
+			return -EINVAL;
+		}
+		*o++ = '0' + hi;
 	}
-	out[end] = '\0';
-	return 0;
+	*o = '\0';
+	return o - out;
 }
 
-/* Decimal \a digits as TBCD, low nibble first, an odd count filled with 0xF: what
- * osmo_str2bcd(..., allow_hex = false) gives, inline. \returns octets or -EINVAL. */
-static int tbcd_encode(uint8_t *out, size_t out_size, const char *digits)
+/*! Decimal \a digits as TBCD (MAP addresses and IMSIs, SMS TP addresses): two digits an octet, low
+ *  nibble first, an odd count filled with 0xF. What osmo_str2bcd(..., allow_hex = false) gives,
+ *  an octet at a time: it runs for several numbers of every MAP message (issue 5).
+ *  \returns octets written, or -EINVAL (a non-digit, \a out_size too small). */
+int map_tbcd_encode(uint8_t *out, size_t out_size, const char *digits)
 {
 	size_t n = strlen(digits), i;
+	unsigned int lo, hi;
 
 	if ((n + 1) / 2 > out_size)
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		uint8_t d = (uint8_t)(digits[i] - '0');
-		if (d > 9)
+	for (i = 0; i < n / 2; i++) {
+		lo = (unsigned char)digits[2 * i] - '0';
+		hi = (unsigned char)digits[2 * i + 1] - '0';
+		if (lo > 9 || hi > 9)
 			return -EINVAL;
-		if (i & 1)
-			out[i / 2] = (out[i / 2] & 0x0f) | (d << 4);
-		else
-			out[i / 2] = 0xf0 | d;
+		out[i] = lo | (hi << 4);
+	}
+	if (n & 1) {
+		lo = (unsigned char)digits[n - 1] - '0';
+		if (lo > 9)
+			return -EINVAL;
+		out[i] = 0xf0 | lo;
 	}
 	return (n + 1) / 2;
 }
@@ -153,14 +168,15 @@ static int tbcd_encode(uint8_t *out, size_t out_size, const char *digits)
  *  \returns 0 or -EINVAL. */
 int map_addr_decode(struct map_addr *a, const struct ber_tlv *t, size_t max_digits)
 {
+	int n;
+
 	memset(a, 0, sizeof(*a));
 	if (t->constructed || t->len < 1 || (t->len - 1) * 2 > max_digits + 1)
 		return -EINVAL;
 	a->ton = (t->val[0] >> 4) & 7;
 	a->npi = t->val[0] & 0xf;
-	if (tbcd_decode(a->digits, sizeof(a->digits), t->val + 1, t->len - 1) < 0)
-		return -EINVAL;
-	if (strlen(a->digits) > max_digits)
+	n = tbcd_decode(a->digits, sizeof(a->digits), t->val + 1, t->len - 1);
+	if (n < 0 || n > (int)max_digits)
 		return -EINVAL;
 	a->present = true;
 	a->tlv = *t;
@@ -178,7 +194,7 @@ int map_addr_encode(uint8_t *buf, size_t buf_len, uint8_t ton, uint8_t npi, cons
 	buf[0] = 0x80 | (ton << 4) | npi;
 	if (!digits[0])
 		return 1;
-	rc = tbcd_encode(buf + 1, buf_len - 1, digits);
+	rc = map_tbcd_encode(buf + 1, buf_len - 1, digits);
 	if (rc < 0)
 		return -EINVAL;
 	return rc + 1;
@@ -188,33 +204,38 @@ int map_addr_encode(uint8_t *buf, size_t buf_len, uint8_t ton, uint8_t npi, cons
 int map_imsi_decode(char *out, size_t out_len, const struct ber_tlv *t)
 {
 	char tmp[MAP_IMSI_MAX_DIGITS + 2];
+	int n;
 
 	if (t->constructed || t->len < 3 || t->len > 8)
 		return -EINVAL;
 	/* tbcd_decode() leaves decimal digits only: what remains of osmo_imsi_str_valid() is the length */
-	if (tbcd_decode(tmp, sizeof(tmp), t->val, t->len) < 0 || strlen(tmp) < 6 || strlen(tmp) > MAP_IMSI_MAX_DIGITS)
+	n = tbcd_decode(tmp, sizeof(tmp), t->val, t->len);
+	if (n < 6 || n > MAP_IMSI_MAX_DIGITS || (size_t)n >= out_len)
 		return -EINVAL;
-	if (osmo_strlcpy(out, tmp, out_len) >= out_len)
-		return -EINVAL;
+	memcpy(out, tmp, n + 1);
 	return 0;
 }
 
 /*! Encode \a imsi as TBCD contents into \a buf (at least 8 octets). \returns octets or -EINVAL. */
 int map_imsi_encode(uint8_t *buf, size_t buf_len, const char *imsi)
 {
+	size_t n = strlen(imsi);
 	int rc;
 
-	if (!osmo_imsi_str_valid(imsi))
+	/* osmo_imsi_str_valid() without its second walk: map_tbcd_encode() refuses non-digits */
+	if (n < 6 || n > MAP_IMSI_MAX_DIGITS)
 		return -EINVAL;
-	rc = tbcd_encode(buf, buf_len, imsi);
+	rc = map_tbcd_encode(buf, buf_len, imsi);
 	return rc < 0 ? -EINVAL : rc;
 }
 
 /* Where every decoder below starts: the parameter must be one element filling param_len, of
- * identifier \a id, well-formed throughout; \a it then walks its elements. */
+ * identifier \a id; \a it then walks its elements with ber_iter_next_valid(), which checks each
+ * one throughout (well-formed everywhere, as ber_validate() would, in the same walk). Every
+ * decoder walks to the end before it can succeed, and all it finds malformed is -EINVAL. */
 static int iter_param(struct ber_iter *it, struct ber_tlv *t, const uint8_t *param, size_t param_len, uint32_t id)
 {
-	if (!param || ber_read_exact(param, param_len, t) < 0 || ber_validate(t, 0) < 0)
+	if (!param || ber_read_exact(param, param_len, t) < 0)
 		return -EINVAL;
 	if (BER_TLV_ID(t) != id)
 		return -EINVAL;
@@ -234,7 +255,7 @@ int map_dec_fwd_sm(struct map_fwd_sm *f, const uint8_t *param, size_t param_len)
 	memset(f, 0, sizeof(*f));
 	if (iter_param(&it, &f->param_tlv, param, param_len, BER_ID_SEQUENCE) < 0)
 		return -EINVAL;
-	while ((rc = ber_iter_next(&it, &c)) > 0) {
+	while ((rc = ber_iter_next_valid(&it, &c)) > 0) {
 		uint32_t id = BER_TLV_ID(&c);
 
 		switch (n++) {
@@ -317,7 +338,7 @@ static int next_ctx(struct ber_iter *it, struct ber_tlv *c, uint32_t *mask)
 {
 	int rc;
 
-	while ((rc = ber_iter_next(it, c)) > 0) {
+	while ((rc = ber_iter_next_valid(it, c)) > 0) {
 		if (c->cls != BER_CLASS_CONTEXT)
 			continue;
 		return seen(mask, c->tag) < 0 ? -EINVAL : 1;
@@ -412,7 +433,7 @@ int map_dec_sri_res(struct map_sri_res *r, const uint8_t *param, size_t param_le
 	memset(r, 0, sizeof(*r));
 	if (iter_param(&it, &t, param, param_len, version >= 3 ? CTX(1, 3) : BER_ID_SEQUENCE) < 0)
 		return -EINVAL;
-	while ((rc = ber_iter_next(&it, &c)) > 0) {
+	while ((rc = ber_iter_next_valid(&it, &c)) > 0) {
 		uint32_t id = BER_TLV_ID(&c);
 
 		if (version < 3 && n++ == 0) {
@@ -452,7 +473,7 @@ int map_dec_sri_sm_res(struct map_sri_sm_res *r, const uint8_t *param, size_t pa
 	memset(r, 0, sizeof(*r));
 	if (iter_param(&it, &t, param, param_len, BER_ID_SEQUENCE) < 0)
 		return -EINVAL;
-	while ((rc = ber_iter_next(&it, &c)) > 0) {
+	while ((rc = ber_iter_next_valid(&it, &c)) > 0) {
 		uint32_t id = BER_TLV_ID(&c);
 
 		if (id == BER_ID_OCTETSTRING && !have_imsi) {
@@ -518,11 +539,11 @@ int map_enc_sri_res(struct msgb *msg, int version, const char *imsi, uint8_t ton
 
 	if (version < 3 && !imsi)
 		return -EINVAL;
-	CHK(ber_open(msg, &mark));
+	CHK(ber_begin(msg, version >= 3 ? CTX(1, 3) : BER_ID_SEQUENCE, &mark));
 	if (imsi)
 		CHK(put_imsi(msg, version >= 3 ? CTX(0, 9) : BER_ID_OCTETSTRING, imsi));
 	CHK(put_addr(msg, BER_ID_OCTETSTRING, ton, npi, routing_number, MAP_ISDN_MAX_DIGITS));
-	return ber_close(msg, mark, version >= 3 ? CTX(1, 3) : BER_ID_SEQUENCE);
+	return ber_end(msg, mark);
 }
 
 /*! Append a sendRoutingInfoForSM result: { imsi, locationInfoWithLMSI { networkNode-Number [1]
@@ -533,14 +554,14 @@ int map_enc_sri_sm_res(struct msgb *msg, const char *imsi, uint8_t nnn_ton, uint
 	size_t mark, mloc;
 	int rc;
 
-	CHK(ber_open(msg, &mark));
+	CHK(ber_begin(msg, BER_ID_SEQUENCE, &mark));
 	CHK(put_imsi(msg, BER_ID_OCTETSTRING, imsi));
-	CHK(ber_open(msg, &mloc));
+	CHK(ber_begin(msg, CTX(1, 0), &mloc));
 	CHK(put_addr(msg, CTX(0, 1), nnn_ton, nnn_npi, nnn, MAP_ISDN_MAX_DIGITS));
 	if (lmsi)
 		CHK(ber_put_tlv(msg, BER_ID_OCTETSTRING, lmsi, 4));
-	CHK(ber_close(msg, mloc, CTX(1, 0)));
-	return ber_close(msg, mark, BER_ID_SEQUENCE);
+	CHK(ber_end(msg, mloc));
+	return ber_end(msg, mark);
 }
 
 /*! Append a sendRoutingInfoForSM argument { msisdn [0], sm-RP-PRI [1], serviceCentreAddress [2] }
@@ -552,11 +573,11 @@ int map_enc_sri_sm(struct msgb *msg, uint8_t ton, uint8_t npi, const char *msisd
 	size_t mark;
 	int rc;
 
-	CHK(ber_open(msg, &mark));
+	CHK(ber_begin(msg, BER_ID_SEQUENCE, &mark));
 	CHK(put_addr(msg, CTX(0, 0), ton, npi, msisdn, MAP_ISDN_MAX_DIGITS));
 	CHK(ber_put_tlv(msg, CTX(0, 1), &pri, 1));
 	CHK(put_addr(msg, CTX(0, 2), sca_ton, sca_npi, sca, MAP_ADDR_MAX_DIGITS));
-	return ber_close(msg, mark, BER_ID_SEQUENCE);
+	return ber_end(msg, mark);
 }
 
 /*! Append a sendRoutingInfo argument { msisdn [0] } and for v3 also interrogationType [3]
@@ -567,7 +588,7 @@ int map_enc_sri(struct msgb *msg, int version, uint8_t ton, uint8_t npi, const c
 	size_t mark;
 	int rc;
 
-	CHK(ber_open(msg, &mark));
+	CHK(ber_begin(msg, BER_ID_SEQUENCE, &mark));
 	CHK(put_addr(msg, CTX(0, 0), ton, npi, msisdn, MAP_ISDN_MAX_DIGITS));
 	if (version >= 3) {
 		if (!gmsc)
@@ -575,7 +596,7 @@ int map_enc_sri(struct msgb *msg, int version, uint8_t ton, uint8_t npi, const c
 		CHK(ber_put_int(msg, CTX(0, 3), 0));
 		CHK(put_addr(msg, CTX(0, 6), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, gmsc, MAP_ISDN_MAX_DIGITS));
 	}
-	return ber_close(msg, mark, BER_ID_SEQUENCE);
+	return ber_end(msg, mark);
 }
 
 /*! Append an MT forwardSM argument { sm-RP-DA imsi [0], sm-RP-OA serviceCentreAddressOA [4],
@@ -588,13 +609,13 @@ int map_enc_fwd_sm(struct msgb *msg, const char *da_imsi, uint8_t oa_ton, uint8_
 
 	if (ui_len < 1 || ui_len > 200)
 		return -EINVAL;
-	CHK(ber_open(msg, &mark));
+	CHK(ber_begin(msg, BER_ID_SEQUENCE, &mark));
 	CHK(put_imsi(msg, CTX(0, 0), da_imsi));
 	CHK(put_addr(msg, CTX(0, 4), oa_ton, oa_npi, oa_sca, MAP_ADDR_MAX_DIGITS));
 	CHK(ber_put_tlv(msg, BER_ID_OCTETSTRING, ui, ui_len));
 	if (more_msgs)
 		CHK(ber_put_tlv(msg, BER_ID_NULL, NULL, 0));
-	return ber_close(msg, mark, BER_ID_SEQUENCE);
+	return ber_end(msg, mark);
 }
 
 /*! Append the parameter of MAP error \a error for application context \a version, if it has
@@ -615,9 +636,9 @@ int map_enc_error_param(struct msgb *msg, int error, int version, int cause)
 			CHK(ber_put_int(msg, BER_ID_ENUMERATED, cause));
 			break;
 		}
-		CHK(ber_open(msg, &mark));
+		CHK(ber_begin(msg, BER_ID_SEQUENCE, &mark));
 		CHK(ber_put_int(msg, BER_ID_ENUMERATED, cause));
-		CHK(ber_close(msg, mark, BER_ID_SEQUENCE));
+		CHK(ber_end(msg, mark));
 		break;
 	case MAP_ERR_CALL_BARRED:
 		if (cause >= 0)
@@ -625,9 +646,9 @@ int map_enc_error_param(struct msgb *msg, int error, int version, int cause)
 		break;
 	case MAP_ERR_ABSENT_SUBSCRIBER_SM:
 		if (cause >= 0 && version >= 3) {
-			CHK(ber_open(msg, &mark));
+			CHK(ber_begin(msg, BER_ID_SEQUENCE, &mark));
 			CHK(ber_put_int(msg, BER_ID_INTEGER, cause));
-			CHK(ber_close(msg, mark, BER_ID_SEQUENCE));
+			CHK(ber_end(msg, mark));
 		}
 		break;
 	}
@@ -644,8 +665,8 @@ int map_fwd_sm_rewrite(struct msgb *out, const uint8_t *param, size_t param_len,
 {
 	uint8_t da[2 + 8];
 	struct map_fwd_sm f;
-	struct msgb *tmp;
 	struct ber_tlv path[2];
+	struct ber_edit e[2];
 	int rc, n;
 
 	rc = map_dec_fwd_sm(&f, param, param_len);
@@ -666,36 +687,15 @@ int map_fwd_sm_rewrite(struct msgb *out, const uint8_t *param, size_t param_len,
 		return n;
 	da[0] = 0x80;
 	da[1] = n;
-	path[0] = f.param_tlv;
-	path[1] = f.da_tlv;
-	if (!ui)
+	if (!ui) {
+		path[0] = f.param_tlv;
+		path[1] = f.da_tlv;
 		return ber_splice(out, param, param_len, path, 2, true, da, n + 2);
-
-	/* both: splice the DA into a scratch buffer, find the UI in it, splice the UI */
-	tmp = msgb_alloc_c(NULL, param_len + 16, "fwd_sm_rewrite");
-	if (!tmp)
-		return -ENOMEM;
-	rc = ber_splice(tmp, param, param_len, path, 2, true, da, n + 2);
-	if (rc == 0) {
-		/* Only the DA (the first element) changed size, so the UI lies that much further on in
-		 * the new SEQUENCE's contents: two header reads instead of decoding the whole argument
-		 * again (a third of the cost of this function on every MT-ForwardSM, issue 5). */
-		size_t off = (size_t)(f.ui_tlv.hdr - f.param_tlv.val) - f.da_tlv.total_len + n + 2;
-		struct ber_tlv p2, ui2;
-
-		rc = ber_read_exact(msgb_data(tmp), msgb_length(tmp), &p2);
-		if (rc == 0 && (!p2.constructed || off >= p2.len))
-			rc = -EINVAL;
-		if (rc == 0)
-			rc = ber_read(p2.val + off, p2.len - off, 1, &ui2);
-		if (rc == 0) {
-			path[0] = p2;
-			path[1] = ui2;
-			rc = ber_splice(out, msgb_data(tmp), msgb_length(tmp), path, 2, false, ui, ui_len);
-		}
 	}
-	msgb_free(tmp);
-	return rc < 0 ? rc : 0;
+	/* both in one pass: the DA and the UI are siblings, the DA first */
+	e[0] = (struct ber_edit){ .t = &f.da_tlv, .whole = true, .repl = da, .repl_len = n + 2 };
+	e[1] = (struct ber_edit){ .t = &f.ui_tlv, .whole = false, .repl = ui, .repl_len = ui_len };
+	return ber_splice_children(out, param, param_len, &f.param_tlv, e, 2);
 }
 
 /*! Re-build a mt-forwardSM (v3) argument as a forwardSM (v2) one after a peer refused v3:
@@ -711,13 +711,13 @@ int map_fwd_sm_downgrade(struct msgb *out, const uint8_t *param, size_t param_le
 	rc = map_dec_fwd_sm(&f, param, param_len);
 	if (rc < 0)
 		return rc;
-	CHK(ber_open(out, &mark));
+	CHK(ber_begin(out, BER_ID_SEQUENCE, &mark));
 	CHK(ber_put_raw(out, f.da_tlv.hdr, f.da_tlv.total_len));
 	CHK(ber_put_raw(out, f.oa_tlv.hdr, f.oa_tlv.total_len));
 	CHK(ber_put_raw(out, f.ui_tlv.hdr, f.ui_tlv.total_len));
 	if (f.more_msgs)
 		CHK(ber_put_tlv(out, BER_ID_NULL, NULL, 0));
-	return ber_close(out, mark, BER_ID_SEQUENCE);
+	return ber_end(out, mark);
 }
 
 /*! MAP / SMS TPDU type of number for a number of \a nature (DESIGN §3: 700 numbers go national). */

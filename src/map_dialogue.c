@@ -10,6 +10,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
+#include <np700/clock.h>
 #include <np700/logging.h>
 #include <np700/np700.h>
 
@@ -85,18 +86,25 @@ static const int default_reject_err[_NP700_REJ_NUM] = {
 
 time_t map_now(void)
 {
-	struct timeval tv;
-
-	osmo_gettimeofday(&tv, NULL);
-	return tv.tv_sec;
+	return np700_now();
 }
 
 uint64_t map_now_us(void)
 {
-	struct timeval tv;
+	return np700_now_us();
+}
 
-	osmo_gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+/* also when the parent goes (np700 exits): timers and the counter group are in libosmocore's
+ * global lists, which must not keep pointers into freed memory */
+static int map_router_destructor(struct map_router *mr)
+{
+	struct map_txn *t, *t2;
+
+	llist_for_each_entry_safe(t, t2, &mr->txns, list)
+		map_txn_free(t);
+	sms_corr_free_all(mr);
+	rate_ctr_group_free(mr->ctrs);
+	return 0;
 }
 
 /*! Allocate the router (a talloc child of \a sccp); it becomes the SCCP relay's local user with
@@ -118,11 +126,11 @@ struct map_router *map_router_alloc(struct np700 *g, struct sccp_relay *sccp)
 	mr->next_tid = 1;
 	mr->cfg.corr_first = 460009990000000ULL;
 	mr->cfg.corr_last = 460009990999999ULL;
-	mr->corr_next = mr->cfg.corr_first;
 	mr->cfg.corr_timeout_s = 60;
 	mr->cfg.peer_timeout_s = 10;
 	mr->cfg.mo_rewrite = true;
 	memcpy(mr->cfg.reject_err, default_reject_err, sizeof(default_reject_err));
+	talloc_set_destructor(mr, map_router_destructor);
 	return mr;
 }
 
@@ -136,14 +144,6 @@ void map_router_start(struct map_router *mr)
 
 void map_router_free(struct map_router *mr)
 {
-	struct map_txn *t, *t2;
-
-	if (!mr)
-		return;
-	llist_for_each_entry_safe(t, t2, &mr->txns, list)
-		map_txn_free(t);
-	sms_corr_free_all(mr);
-	rate_ctr_group_free(mr->ctrs);
 	talloc_free(mr);
 }
 
@@ -598,12 +598,16 @@ static void rx_begin(struct map_router *mr, const struct sccp_ind *ind, const st
 	struct map_fwd_sm f;
 	int ac = 0, version = 1, problem;
 
-	if (m->dlg.pdu == TCAP_DLG_AARQ && map_acn_parse(&m->dlg.acn, &ac, &version) < 0) {
+	if (m->dlg.pdu == TCAP_DLG_AARQ &&
+	    (map_acn_parse(&m->dlg.acn, &ac, &version) < 0 || !get_value_string_or_null(map_ac_names, ac))) {
+		struct msgb *msg = map_msgb();
+
 		map_ctr_inc(mr, MAP_CTR_RX_BAD);
-		LOGP(DMAP, LOGL_NOTICE, "OPC %u: Begin with an application context that is no MAP one\n", ind->opc);
-		c = tcap_first_comp(m, TCAP_COMP_INVOKE);
-		map_reply_reject(mr, ind, m, c ? c->invoke_id : -1, TCAP_PROBLEM_INVOKE,
-				 TCAP_IP_UNRECOGNIZED_OPERATION);
+		LOGP(DMAP, LOGL_NOTICE, "OPC %u: Begin with an application context np700 does not serve\n", ind->opc);
+		/* TS 29.002 §12.1.3: the dialogue is refused, AARE application-context-name-not-supported
+		 * (there is no other version of a context np700 does not know to offer) */
+		if (msg)
+			reply(mr, ind, msg, tcap_enc_abort_acn_not_supported(msg, &m->otid, &m->dlg.acn));
 		return;
 	}
 	c = tcap_first_comp(m, TCAP_COMP_INVOKE);
@@ -746,8 +750,10 @@ int map_router_sccp_rx(struct sccp_relay *r, const struct sccp_ind *ind, void *p
 		map_ctr_inc(mr, MAP_CTR_RX_BAD);
 		LOGP(DMAP, LOGL_NOTICE, "OPC %u: undecodable TCAP (%d): %s\n", ind->opc, rc,
 		     osmo_hexdump_nospc(ind->data, ind->data_len > 64 ? 64 : ind->data_len));
-		/* answer what the decoder says, if the sender can be told */
-		if ((m.type != TCAP_BEGIN && m.type != TCAP_CONTINUE) || !m.otid.len || !(msg = map_msgb()))
+		/* answer what the decoder says, if the sender can be told: it waits in a Begin or
+		 * Continue, or in a message of an unknown type that names its otid (Q.774 §3.2.2.2) */
+		if ((m.type != TCAP_BEGIN && m.type != TCAP_CONTINUE &&
+		     m.err_pabort != TCAP_PABORT_UNRECOGNIZED_MSG_TYPE) || !m.otid.len || !(msg = map_msgb()))
 			return 0;
 		if (m.err_pabort >= 0 || m.err_problem_type < 0)
 			reply(mr, ind, msg, tcap_enc_pabort(msg, &m.otid, m.err_pabort >= 0 ? m.err_pabort :

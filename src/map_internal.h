@@ -104,7 +104,7 @@ struct map_router {
 	struct llist_head corrs;
 	DECLARE_HASHTABLE(corr_hash, 16);	/* 64k buckets: a minute of SMS at 1000/s */
 	unsigned int n_corr;
-	uint64_t corr_next;
+	uint64_t corr_prng;		/* state of sms_corr.c's fallback generator (0: unseeded) */
 
 	struct llist_head txns;
 	DECLARE_HASHTABLE(txn_in_hash, 12);

@@ -14,8 +14,6 @@
 
 #include "map_internal.h"
 
-static struct map_router *g_mr;
-
 static struct cmd_node map_node = {
 	MAP_NODE,
 	"%s(config-map)# ",
@@ -38,20 +36,20 @@ DEFUN(cfg_map_local_gt, cfg_map_local_gt_cmd, "local-gt DIGITS",
 		vty_out(vty, "%% GT must be 1..%u digits%s", MAP_ISDN_MAX_DIGITS, VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	OSMO_STRLCPY_ARRAY(g_mr->cfg.local_gt, argv[0]);
+	OSMO_STRLCPY_ARRAY(g_np700->map->cfg.local_gt, argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_map_no_local_gt, cfg_map_no_local_gt_cmd, "no local-gt",
       NO_STR "Use the first local GT of the sccp node\n")
 {
-	g_mr->cfg.local_gt[0] = '\0';
+	g_np700->map->cfg.local_gt[0] = '\0';
 	return CMD_SUCCESS;
 }
 
 static unsigned int x_len(void)
 {
-	return g_mr->g ? g_mr->g->plan.range_len : 15;
+	return g_np700->map->g ? g_np700->map->g->plan.range_len : 15;
 }
 
 DEFUN(cfg_map_rn_prefix, cfg_map_rn_prefix_cmd, "routing-number-prefix DIGITS",
@@ -63,14 +61,14 @@ DEFUN(cfg_map_rn_prefix, cfg_map_rn_prefix_cmd, "routing-number-prefix DIGITS",
 			MAP_ISDN_MAX_DIGITS, VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	OSMO_STRLCPY_ARRAY(g_mr->cfg.rn_prefix, argv[0]);
+	OSMO_STRLCPY_ARRAY(g_np700->map->cfg.rn_prefix, argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_map_no_rn_prefix, cfg_map_no_rn_prefix_cmd, "no routing-number-prefix",
       NO_STR "Answer X itself as routing number (national)\n")
 {
-	g_mr->cfg.rn_prefix[0] = '\0';
+	g_np700->map->cfg.rn_prefix[0] = '\0';
 	return CMD_SUCCESS;
 }
 
@@ -92,22 +90,22 @@ DEFUN(cfg_map_corr_range, cfg_map_corr_range_cmd, "correlation-imsi-range IMSI I
 		vty_out(vty, "%% two IMSIs of 15 digits, first <= last%s", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	g_mr->cfg.corr_first = first;
-	g_mr->cfg.corr_last = last;
+	g_np700->map->cfg.corr_first = first;
+	g_np700->map->cfg.corr_last = last;
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_map_corr_timeout, cfg_map_corr_timeout_cmd, "correlation-timeout <1-86400>",
       "How long a correlation IMSI stays valid after its last use\n" "Seconds\n")
 {
-	g_mr->cfg.corr_timeout_s = atoi(argv[0]);
+	g_np700->map->cfg.corr_timeout_s = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_map_peer_timeout, cfg_map_peer_timeout_cmd, "peer-timeout <1-300>",
       "How long np700 waits for an HLR, MSC or SMSC to answer\n" "Seconds\n")
 {
-	g_mr->cfg.peer_timeout_s = atoi(argv[0]);
+	g_np700->map->cfg.peer_timeout_s = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
@@ -115,14 +113,14 @@ DEFUN(cfg_map_mo_rewrite, cfg_map_mo_rewrite_cmd, "mo-rewrite (enable|disable)",
       "MO-ForwardSM to X\n" "Rewrite TP-DA to the real recipient for that sender\n"
       "Reject it (facilityNotSupported)\n")
 {
-	g_mr->cfg.mo_rewrite = !strcmp(argv[0], "enable");
+	g_np700->map->cfg.mo_rewrite = !strcmp(argv[0], "enable");
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_map_gt_tt, cfg_map_gt_tt_cmd, "gt-translation-type <0-255>",
       "Translation type in the SCCP addresses of np700's own dialogues\n" "TT\n")
 {
-	g_mr->cfg.gt_tt = atoi(argv[0]);
+	g_np700->map->cfg.gt_tt = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
@@ -134,7 +132,7 @@ DEFUN(cfg_map_reject, cfg_map_reject_cmd, "reject-error REASON ERROR", "(filled 
 
 	if (reason <= NP700_REJ_NONE || reason >= _NP700_REJ_NUM || err < 0)
 		return CMD_WARNING;
-	g_mr->cfg.reject_err[reason] = err;
+	g_np700->map->cfg.reject_err[reason] = err;
 	return CMD_SUCCESS;
 }
 
@@ -151,19 +149,19 @@ DEFUN(show_sms, show_sms_cmd, "show sms",
 	const struct sms_corr *c;
 	time_t now = map_now();
 
-	vty_out(vty, "%u correlations, %u relayed dialogues%s", g_mr->n_corr, g_mr->n_txn, VTY_NEWLINE);
-	if (!g_mr->n_corr)
+	vty_out(vty, "%u correlations, %u relayed dialogues%s", g_np700->map->n_corr, g_np700->map->n_txn, VTY_NEWLINE);
+	if (!g_np700->map->n_corr)
 		return CMD_SUCCESS;
 	vty_out(vty, "%-15s %-15s %-20s %6s %5s %5s %-15s %-15s%s", "IMSI", "X", "SMSC", "age", "parts", "open",
 		"recipient", "MSC", VTY_NEWLINE);
-	llist_for_each_entry(c, &g_mr->corrs, list)
+	llist_for_each_entry(c, &g_np700->map->corrs, list)
 		show_corr(vty, c, now);
 	return CMD_SUCCESS;
 }
 
 static int config_write_map(struct vty *vty)
 {
-	const struct map_router_cfg *cfg = &g_mr->cfg;
+	const struct map_router_cfg *cfg = &g_np700->map->cfg;
 	int i;
 
 	vty_out(vty, "map%s", VTY_NEWLINE);
@@ -188,8 +186,9 @@ static int config_write_map(struct vty *vty)
 static void fill_reject_cmd(void)
 {
 	const struct value_string *vs;
-	char *str = talloc_strdup(g_mr, "reject-error (");
-	char *doc = talloc_strdup(g_mr, "MAP error towards the sender per rejection reason\n");
+	/* the command lives as long as the program, not as long as one router */
+	char *str = talloc_strdup(g_np700->ctx, "reject-error (");
+	char *doc = talloc_strdup(g_np700->ctx, "MAP error towards the sender per rejection reason\n");
 
 	for (vs = np700_reject_names; vs->str; vs++) {
 		if (vs->value == NP700_REJ_NONE)
@@ -206,9 +205,8 @@ static void fill_reject_cmd(void)
 	cfg_map_reject_cmd.doc = doc;
 }
 
-void map_vty_init(struct map_router *mr)
+void map_vty_init(void)
 {
-	g_mr = mr;
 	fill_reject_cmd();
 	install_element(CONFIG_NODE, &cfg_map_cmd);
 	install_node(&map_node, config_write_map);

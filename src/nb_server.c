@@ -26,6 +26,7 @@
 #include <np700/nb_ops.h>
 #include <np700/nb_proto.h>
 #include <np700/nb_server.h>
+#include <np700/netaddr.h>
 #include <np700/np700.h>
 #include <np700/store.h>
 #include <np700/store_writer.h>
@@ -139,6 +140,23 @@ static void server_ctr_inc(struct nb_server *nb, unsigned int idx)
 		rate_ctr_inc2(nb->ctrs, idx);
 }
 
+/* also when the parent goes (np700 exits): counter groups are listed globally by libosmocore,
+ * which must not keep pointers into freed memory */
+static int nb_server_destructor(struct nb_server *nb)
+{
+	struct nb_client_cfg *cc;
+
+	llist_for_each_entry(cc, &nb->clients, list) {
+		if (cc->ctrs)
+			rate_ctr_group_free(cc->ctrs);
+		cc->ctrs = NULL;
+	}
+	if (nb->ctrs)
+		rate_ctr_group_free(nb->ctrs);
+	nb->ctrs = NULL;
+	return 0;
+}
+
 struct nb_server *nb_server_alloc(void *ctx, struct np700 *g)
 {
 	struct nb_server *nb = talloc_zero(ctx, struct nb_server);
@@ -153,6 +171,7 @@ struct nb_server *nb_server_alloc(void *ctx, struct np700 *g)
 	nb->ctrs = rate_ctr_group_alloc(nb, &nb_server_ctrg_desc, 0);
 	nb->next_client_index = 1;
 	INIT_LLIST_HEAD(&nb->free_jobs);
+	talloc_set_destructor(nb, nb_server_destructor);
 	return nb;
 }
 
@@ -856,13 +875,6 @@ static int accept_cb(struct ipa_server_link *link, int fd)
 	return 0;
 }
 
-static bool is_loopback(const char *addr)
-{
-	struct in_addr a;
-
-	return inet_pton(AF_INET, addr, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
-}
-
 static int listen_open(struct nb_server *nb)
 {
 	int rc;
@@ -877,7 +889,7 @@ static int listen_open(struct nb_server *nb)
 		nb->link = NULL;
 		return rc;
 	}
-	if (!is_loopback(nb->bind_addr))
+	if (!np700_addr_is_loopback(nb->bind_addr))
 		LOGP(DNB, LOGL_NOTICE, "provisioning listens on %s:%u, not a loopback address: make sure only "
 		     "the platforms' hosts can reach it\n", nb->bind_addr, nb->port);
 	LOGP(DNB, LOGL_NOTICE, "provisioning server on %s:%u\n", nb->bind_addr, nb->port);

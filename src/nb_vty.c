@@ -239,8 +239,6 @@ static int config_write_nb(struct vty *vty)
 
 void nb_vty_init(struct np700 *g)
 {
-	g->nb = nb_server_alloc(g, g);
-
 	install_element(CONFIG_NODE, &cfg_nb_cmd);
 	install_node(&nb_node, config_write_nb);
 	install_element(NB_NODE, &cfg_nb_bind_cmd);

@@ -21,10 +21,13 @@
 #include <osmocom/vty/cpu_sched_vty.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
+#include <np700/clock.h>
 #include <np700/np700.h>
 #include <np700/logging.h>
 #include <np700/vty.h>
+#include <np700/config_check.h>
 #include <np700/modules.h>
+#include <np700/netaddr.h>
 
 #define NP700_VTY_PORT	4290
 
@@ -162,7 +165,19 @@ int main(int argc, char **argv)
 
 	handle_options(argc, argv);
 
-	rc = vty_read_config_file(cmdline.config_file, NULL);
+	/* before the VTY listens: a SIGTERM as soon as np700 is seen to be up must stop it cleanly
+	 * (the main loop is not entered then), not kill it */
+	signal(SIGINT, &signal_handler);
+	signal(SIGTERM, &signal_handler);
+	signal(SIGHUP, &signal_handler);
+	signal(SIGABRT, &signal_handler);
+	signal(SIGUSR1, &signal_handler);
+	signal(SIGPIPE, SIG_IGN);
+	osmo_init_ignore_signals();
+
+	rc = np700_config_check_indent(cmdline.config_file);
+	if (rc == 0)
+		rc = vty_read_config_file(cmdline.config_file, NULL);
 	if (rc < 0) {
 		LOGP(DMAIN, LOGL_FATAL, "Failed to parse the config file: '%s'\n", cmdline.config_file);
 		exit(1);
@@ -173,20 +188,16 @@ int main(int argc, char **argv)
 		LOGP(DMAIN, LOGL_FATAL, "Cannot start the VTY on port %d\n", NP700_VTY_PORT);
 		exit(1);
 	}
+	/* the VTY asks for no password ("no login"): whoever reaches it controls np700 */
+	if (!np700_addr_is_loopback(vty_get_bind_addr()))
+		LOGP(DMAIN, LOGL_ERROR, "VTY listens on %s:%d, not a loopback address: anyone who can reach it "
+		     "can reconfigure np700\n", vty_get_bind_addr(), vty_get_bind_port(NP700_VTY_PORT));
 
 	rc = np700_modules_start(g_np700);
 	if (rc < 0) {
 		LOGP(DMAIN, LOGL_FATAL, "Start-up failed: %s\n", strerror(-rc));
 		exit(1);
 	}
-
-	signal(SIGINT, &signal_handler);
-	signal(SIGTERM, &signal_handler);
-	signal(SIGHUP, &signal_handler);
-	signal(SIGABRT, &signal_handler);
-	signal(SIGUSR1, &signal_handler);
-	signal(SIGPIPE, SIG_IGN);
-	osmo_init_ignore_signals();
 
 	if (cmdline.daemonize) {
 		rc = osmo_daemonize();
@@ -197,7 +208,9 @@ int main(int argc, char **argv)
 	}
 
 	LOGP(DMAIN, LOGL_NOTICE, "np700 %s started\n", PACKAGE_VERSION);
+	np700_clock_cache(true);
 	while (!quit) {
+		np700_clock_tick();
 		osmo_select_main_ctx(0);
 		if (reopen) {
 			reopen = 0;
@@ -209,6 +222,8 @@ int main(int argc, char **argv)
 
 	LOGP(DMAIN, LOGL_NOTICE, "np700 exiting on signal\n");
 	np700_modules_stop(g_np700);
+	/* the VTY's sockets are in libosmocore's global list: close them before the memory goes */
+	telnet_exit();
 	log_fini();
 	talloc_free(tall_ctx);
 	return 0;

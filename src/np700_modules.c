@@ -27,6 +27,7 @@ void np700_modules_defaults(struct np700 *g)
 	g->sccp = sccp_relay_alloc(g, 0);
 	g->map = map_router_alloc(g, g->sccp);
 	g->isup = isup_relay_alloc(g, g, NULL, NULL);
+	g->nb = nb_server_alloc(g, g);
 	g->plan = np700_numplan_default;
 	g->store_cfg.path = talloc_strdup(g, "/var/lib/np700/store");
 	g->store_cfg.map_size = (size_t)1024 << 20;
@@ -46,9 +47,9 @@ void np700_modules_vty_init(struct np700 *g)
 	cdr_vty_init();
 	np700_customer_vty_init(g);
 	np700_store_vty_init(g);
-	sccp_vty_init(g->sccp);
-	map_vty_init(g->map);
-	isup_vty_init(g->isup);
+	sccp_vty_init();
+	map_vty_init();
+	isup_vty_init();
 }
 
 int np700_modules_start(struct np700 *g)
@@ -95,11 +96,16 @@ int np700_modules_start(struct np700 *g)
 
 void np700_modules_stop(struct np700 *g)
 {
+	/* calls still up end here, while the record writer they write to is there (freed with the
+	 * talloc tree, the writer could go first) */
+	talloc_free(g->isup);
+	g->isup = NULL;
 	/* records first: they must be on disk whatever fails later */
 	cdr_writer_flush(g->cdr);
 	/* no more requests: the store may close after this */
 	nb_server_stop(g->nb);
 	np700_mtp_stop(g);
+	np700_mtp_destroy(g);
 	/* last: nothing reads or writes bindings any more */
 	np700_store_stop(g);
 }

@@ -8,6 +8,7 @@
 #include <osmocom/vty/vty.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
+#include <np700/map_router.h>
 #include <np700/np700.h>
 #include <np700/vty.h>
 
@@ -23,11 +24,32 @@ DEFUN(cfg_np700, cfg_np700_cmd, "np700", "Configure the number-protection node\n
 	return CMD_SUCCESS;
 }
 
+/* A configured pool that is not made of protected numbers of \a plan, if any. */
+static const struct np700_pool *pool_outside(struct np700 *g, const struct np700_numplan *plan)
+{
+	struct np700_cfg_customer *cc;
+	struct np700_cfg_pool *cp;
+	char tmp[NP700_NUM_MAXLEN + 1];
+
+	llist_for_each_entry(cc, &g->customers, list) {
+		llist_for_each_entry(cp, &cc->pools, list) {
+			if (np700_protected_normalise(plan, cp->p.first, NP700_NAT_NATIONAL, tmp, sizeof(tmp)) != 1
+			    || np700_protected_normalise(plan, cp->p.last, NP700_NAT_NATIONAL, tmp, sizeof(tmp)) != 1)
+				return &cp->p;
+		}
+	}
+	return NULL;
+}
+
 DEFUN(cfg_range, cfg_range_cmd, "protected-range prefix <0-99999> length <4-15>",
       "The protected number range (DESIGN: 700, 15 digits)\n" "Leading digits of every protected number\n"
       "Prefix digits\n" "Usage length of a protected number\n" "Number of digits\n")
 {
 	struct np700 *g = g_np700;
+	struct np700_numplan plan = g->plan;
+	const struct np700_pool *p;
+	const char *rn_prefix = map_router_cfg(g->map)->rn_prefix;
+
 	/* keep the digits as typed: leading zeros matter */
 	if (strlen(argv[0]) >= sizeof(g->plan.range_prefix) || !np700_is_digits(argv[0], sizeof(g->plan.range_prefix) - 1)) {
 		vty_out(vty, "%% Invalid prefix '%s'%s", argv[0], VTY_NEWLINE);
@@ -37,8 +59,22 @@ DEFUN(cfg_range, cfg_range_cmd, "protected-range prefix <0-99999> length <4-15>"
 		vty_out(vty, "%% Length must exceed the prefix length%s", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	OSMO_STRLCPY_ARRAY(g->plan.range_prefix, argv[0]);
-	g->plan.range_len = atoi(argv[1]);
+	OSMO_STRLCPY_ARRAY(plan.range_prefix, argv[0]);
+	plan.range_len = atoi(argv[1]);
+	/* pools and the routing-number prefix are checked against the range when configured, and
+	 * "write" puts them after it: a range they no longer fit would make the written config fail */
+	p = pool_outside(g, &plan);
+	if (p) {
+		vty_out(vty, "%% Pool %s-%s of customer %u is outside the new range: remove it first%s", p->first,
+			p->last, p->customer_id, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (rn_prefix[0] && map_router_check_rn_prefix(rn_prefix, plan.range_len) < 0) {
+		vty_out(vty, "%% map routing-number-prefix %s and %u digits exceed an ISDN-AddressString%s", rn_prefix,
+			plan.range_len, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	g->plan = plan;
 	return CMD_SUCCESS;
 }
 

@@ -15,13 +15,12 @@ static const char hexdig[16] = "0123456789ABCDEF";
 
 static inline int hex_nibble(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	unsigned int d = (unsigned char)c - '0';
+
+	if (d <= 9)
+		return d;
+	d = ((unsigned char)c | 0x20) - 'a';	/* either case */
+	return d <= 5 ? (int)d + 10 : -1;
 }
 
 #define AI_NATIONAL	0x80
@@ -160,10 +159,12 @@ int sccp_addr_parse(struct sccp_addr *a, const uint8_t *buf, size_t len, enum sc
 		nibbles--;
 		a->filler = 0xf;
 	}
-	for (unsigned int i = 0; i < nibbles; i++) {
-		uint8_t b = buf[pos + i / 2];
-		a->digits[i] = hexdig[(i & 1) ? b >> 4 : b & 0x0f];
+	for (unsigned int i = 0; i < nibbles / 2; i++) {
+		a->digits[2 * i] = hexdig[buf[pos + i] & 0x0f];
+		a->digits[2 * i + 1] = hexdig[buf[pos + i] >> 4];
 	}
+	if (nibbles & 1)
+		a->digits[nibbles - 1] = hexdig[buf[pos + nibbles / 2] & 0x0f];
 	a->digits[nibbles] = '\0';
 	return 0;
 }
@@ -223,20 +224,23 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 		return -EINVAL;	/* a non-BCD GT is kept as whole octets */
 	if (ndig) {
 		size_t oct = (ndig + 1) / 2, i;
+		int lo, hi;
 
 		if (size - pos < oct)
 			return -ENOSPC;
-		for (i = 0; i < ndig; i++) {
-			int d = hex_nibble(a->digits[i]);
-			if (d < 0)
+		for (i = 0; i < ndig / 2; i++) {
+			lo = hex_nibble(a->digits[2 * i]);
+			hi = hex_nibble(a->digits[2 * i + 1]);
+			if (lo < 0 || hi < 0)
 				return -EINVAL;
-			if (i & 1)
-				buf[pos + i / 2] = (buf[pos + i / 2] & 0x0f) | (d << 4);
-			else
-				buf[pos + i / 2] = 0xf0 | d;
+			buf[pos + i] = lo | (hi << 4);
 		}
-		if (odd)
-			buf[pos + oct - 1] = (buf[pos + oct - 1] & 0x0f) | ((a->filler & 0x0f) << 4);
+		if (odd) {
+			lo = hex_nibble(a->digits[ndig - 1]);
+			if (lo < 0)
+				return -EINVAL;
+			buf[pos + oct - 1] = lo | ((a->filler & 0x0f) << 4);
+		}
 		pos += oct;
 	}
 	return pos;
@@ -244,21 +248,21 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 
 int sccp_addr_set_digits(struct sccp_addr *a, const char *digits)
 {
-	char tmp[SCCP_GT_DIGITS_MAX + 1];
-	size_t n = strlen(digits), i;
+	char tmp[SCCP_GT_DIGITS_MAX + 1] = { 0 };
+	size_t n;
 
-	if (a->gti == SCCP_GTI_NONE || !a->bcd || n > SCCP_GT_DIGITS_MAX)
+	if (a->gti == SCCP_GTI_NONE || !a->bcd)
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		if (hex_nibble(digits[i]) < 0)
+	/* into tmp first: digits may be a->digits itself; the zeros after the digits stay, as a
+	 * parsed address has them */
+	for (n = 0; digits[n]; n++) {
+		int d = hex_nibble(digits[n]);
+
+		if (d < 0 || n >= SCCP_GT_DIGITS_MAX)
 			return -EINVAL;
+		tmp[n] = hexdig[d];
 	}
-	/* digits may be a->digits itself; clear the tail too: a parsed address has zeros after the
-	 * digits, and so shall this one */
-	memcpy(tmp, digits, n + 1);
-	memset(a->digits, 0, sizeof(a->digits));
-	for (i = 0; i < n; i++)
-		a->digits[i] = (tmp[i] >= 'a' && tmp[i] <= 'f') ? tmp[i] - 'a' + 'A' : tmp[i];
+	memcpy(a->digits, tmp, sizeof(a->digits));
 	/* GTI 2 has no odd/even indicator: only a 0xf filler can be told from a digit */
 	a->filler = (n & 1) && a->gti == SCCP_GTI_TT ? 0xf : 0;
 	/* keep the struct as a parse of the new encoding would give it */

@@ -65,21 +65,27 @@ static const struct rate_ctr_group_desc sccp_ctrg_desc = {
 
 osmo_static_assert(ARRAY_SIZE(sccp_ctr_desc) == _SCCP_CTR_NUM, sccp_ctr_desc_complete);
 
+/* also when the parent goes (np700 exits): the group is listed globally by libosmocore, which
+ * must not keep a pointer into freed memory */
+static int sccp_relay_destructor(struct sccp_relay *r)
+{
+	if (r->ctrs)
+		rate_ctr_group_free(r->ctrs);
+	return 0;
+}
+
 struct sccp_relay *sccp_relay_alloc(void *ctx, unsigned int idx)
 {
 	struct sccp_relay *r = talloc_zero(ctx, struct sccp_relay);
 
 	if (!r)
 		return NULL;
+	talloc_set_destructor(r, sccp_relay_destructor);
 	r->routes = sccp_route_table_alloc(r);
 	r->ctrs = rate_ctr_group_alloc(r, &sccp_ctrg_desc, idx);
-	if (!r->routes || !r->ctrs) {
-		talloc_free(r);
-		return NULL;
-	}
-	r->reass = sccp_reass_alloc(r, rate_ctr_group_get_ctr(r->ctrs, SCCP_CTR_REASS_TIMEOUT));
+	if (r->routes && r->ctrs)
+		r->reass = sccp_reass_alloc(r, rate_ctr_group_get_ctr(r->ctrs, SCCP_CTR_REASS_TIMEOUT));
 	if (!r->reass) {
-		rate_ctr_group_free(r->ctrs);
 		talloc_free(r);
 		return NULL;
 	}
@@ -91,7 +97,6 @@ void sccp_relay_free(struct sccp_relay *r)
 	if (!r)
 		return;
 	sccp_reass_free(r->reass);
-	rate_ctr_group_free(r->ctrs);
 	talloc_free(r);
 }
 

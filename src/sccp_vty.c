@@ -8,11 +8,9 @@
 #include <osmocom/vty/misc.h>
 #include <osmocom/vty/vty.h>
 
+#include <np700/np700.h>
 #include <np700/sccp.h>
 #include <np700/vty.h>
-
-/* The relay these commands configure; set once by sccp_vty_init(), used by VTY commands only. */
-static struct sccp_relay *g_relay;
 
 static struct cmd_node sccp_node = {
 	SCCP_NODE,
@@ -35,14 +33,27 @@ DEFUN(cfg_sccp_variant, cfg_sccp_variant_cmd, "variant (itu|china)",
       "Network variant: width of point codes in SCCP addresses\n" "ITU: 14-bit point codes\n"
       "China: 24-bit point codes\n")
 {
-	sccp_relay_set_variant(g_relay, get_string_value(sccp_variant_names, argv[0]));
+	enum sccp_variant v = get_string_value(sccp_variant_names, argv[0]);
+	struct sccp_route_table *t = sccp_relay_routes(g_np700->sccp);
+	const struct sccp_route *rt;
+	unsigned int i;
+
+	/* "write" prints point codes in the variant's format: a 24-bit one does not fit ITU's 14 bits */
+	for (i = 0; v == SCCP_VAR_ITU && i < sccp_route_count(t); i++) {
+		rt = sccp_route_get(t, i);
+		if (rt->pc > 0x3fff) {
+			vty_out(vty, "%% GT route %s has a 24-bit point code: remove it first%s", rt->prefix, VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	sccp_relay_set_variant(g_np700->sccp, v);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_sccp_local_gt, cfg_sccp_local_gt_cmd, "local-gt DIGITS",
       "A GT of this node: messages to it are delivered to the local subsystems\n" "GT digits\n")
 {
-	int rc = sccp_relay_add_local_gt(g_relay, argv[0]);
+	int rc = sccp_relay_add_local_gt(g_np700->sccp, argv[0]);
 
 	if (rc == -EEXIST)
 		return CMD_SUCCESS;
@@ -57,7 +68,7 @@ DEFUN(cfg_sccp_local_gt, cfg_sccp_local_gt_cmd, "local-gt DIGITS",
 DEFUN(cfg_sccp_no_local_gt, cfg_sccp_no_local_gt_cmd, "no local-gt DIGITS",
       NO_STR "A GT of this node\n" "GT digits\n")
 {
-	if (sccp_relay_del_local_gt(g_relay, argv[0]) < 0) {
+	if (sccp_relay_del_local_gt(g_np700->sccp, argv[0]) < 0) {
 		vty_out(vty, "%% No local GT '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
@@ -67,14 +78,14 @@ DEFUN(cfg_sccp_no_local_gt, cfg_sccp_no_local_gt_cmd, "no local-gt DIGITS",
 DEFUN(cfg_sccp_local_ssn, cfg_sccp_local_ssn_cmd, "local-ssn <1-254>",
       "A subsystem served by this node (e.g. 6 HLR, 7 VLR, 8 MSC)\n" "SSN\n")
 {
-	sccp_relay_set_local_ssn(g_relay, atoi(argv[0]), true);
+	sccp_relay_set_local_ssn(g_np700->sccp, atoi(argv[0]), true);
 	return CMD_SUCCESS;
 }
 
 DEFUN(cfg_sccp_no_local_ssn, cfg_sccp_no_local_ssn_cmd, "no local-ssn <1-254>",
       NO_STR "A subsystem served by this node\n" "SSN\n")
 {
-	sccp_relay_set_local_ssn(g_relay, atoi(argv[0]), false);
+	sccp_relay_set_local_ssn(g_np700->sccp, atoi(argv[0]), false);
 	return CMD_SUCCESS;
 }
 
@@ -88,15 +99,15 @@ DEFUN(cfg_sccp_gt_route, cfg_sccp_gt_route_cmd, "gt-route DIGITS pc PC ssn <0-25
 		return CMD_WARNING;
 	}
 	OSMO_STRLCPY_ARRAY(r.prefix, argv[0]);
-	if (sccp_pc_parse(&r.pc, argv[1], sccp_relay_variant(g_relay)) < 0) {
+	if (sccp_pc_parse(&r.pc, argv[1], sccp_relay_variant(g_np700->sccp)) < 0) {
 		vty_out(vty, "%% Invalid point code '%s' for variant %s%s", argv[1],
-			get_value_string(sccp_variant_names, sccp_relay_variant(g_relay)), VTY_NEWLINE);
+			get_value_string(sccp_variant_names, sccp_relay_variant(g_np700->sccp)), VTY_NEWLINE);
 		return CMD_WARNING;
 	}
 	r.ssn = atoi(argv[2]);
 	if (argc > 3)
 		OSMO_STRLCPY_ARRAY(r.replace, argv[3]);
-	if (sccp_route_add(sccp_relay_routes(g_relay), &r) < 0) {
+	if (sccp_route_add(sccp_relay_routes(g_np700->sccp), &r) < 0) {
 		vty_out(vty, "%% Invalid GT route (digits 0-9, A-F)%s", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
@@ -109,7 +120,7 @@ ALIAS(cfg_sccp_gt_route, cfg_sccp_gt_route_repl_cmd, "gt-route DIGITS pc PC ssn 
 DEFUN(cfg_sccp_no_gt_route, cfg_sccp_no_gt_route_cmd, "no gt-route DIGITS",
       NO_STR GT_ROUTE_STR)
 {
-	if (sccp_route_del(sccp_relay_routes(g_relay), argv[0]) < 0) {
+	if (sccp_route_del(sccp_relay_routes(g_np700->sccp), argv[0]) < 0) {
 		vty_out(vty, "%% No GT route '%s'%s", argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
@@ -121,7 +132,7 @@ static void write_route(struct vty *vty, const struct sccp_route *r, const char 
 	char pc[16];
 
 	vty_out(vty, "%sgt-route %s pc %s ssn %u", indent, r->prefix,
-		sccp_pc_name_buf(pc, sizeof(pc), r->pc, sccp_relay_variant(g_relay)), r->ssn);
+		sccp_pc_name_buf(pc, sizeof(pc), r->pc, sccp_relay_variant(g_np700->sccp)), r->ssn);
 	if (r->replace[0])
 		vty_out(vty, " replace %s", r->replace);
 	vty_out(vty, "%s", VTY_NEWLINE);
@@ -130,16 +141,17 @@ static void write_route(struct vty *vty, const struct sccp_route *r, const char 
 DEFUN(show_sccp_routes, show_sccp_routes_cmd, "show sccp routes",
       SHOW_STR SCCP_STR "GT routing table, local GTs and SSNs\n")
 {
-	struct sccp_route_table *t = sccp_relay_routes(g_relay);
+	struct sccp_relay *r = g_np700->sccp;
+	struct sccp_route_table *t = sccp_relay_routes(r);
 	char pc[16];
 	unsigned int i;
 
-	vty_out(vty, "SCCP variant %s, own PC %s%s", get_value_string(sccp_variant_names, sccp_relay_variant(g_relay)),
-		sccp_pc_name_buf(pc, sizeof(pc), sccp_relay_own_pc(g_relay), sccp_relay_variant(g_relay)), VTY_NEWLINE);
-	for (i = 0; i < sccp_relay_local_gt_count(g_relay); i++)
-		vty_out(vty, "local-gt %s%s", sccp_relay_local_gt(g_relay, i), VTY_NEWLINE);
+	vty_out(vty, "SCCP variant %s, own PC %s%s", get_value_string(sccp_variant_names, sccp_relay_variant(r)),
+		sccp_pc_name_buf(pc, sizeof(pc), sccp_relay_own_pc(r), sccp_relay_variant(r)), VTY_NEWLINE);
+	for (i = 0; i < sccp_relay_local_gt_count(r); i++)
+		vty_out(vty, "local-gt %s%s", sccp_relay_local_gt(r, i), VTY_NEWLINE);
 	for (i = 0; i < 256; i++) {
-		if (sccp_relay_is_local_ssn(g_relay, i))
+		if (sccp_relay_is_local_ssn(r, i))
 			vty_out(vty, "local-ssn %u%s", i, VTY_NEWLINE);
 	}
 	vty_out(vty, "%u GT routes%s", sccp_route_count(t), VTY_NEWLINE);
@@ -152,22 +164,23 @@ DEFUN(show_sccp_stats, show_sccp_stats_cmd, "show sccp statistics",
       SHOW_STR SCCP_STR "Message and routing counters\n")
 {
 	/* counter names first: they are what the stats reporter and scripts use */
-	vty_out_rate_ctr_group_fmt(vty, " %-20n %10c  %d", sccp_relay_ctrs(g_relay));
+	vty_out_rate_ctr_group_fmt(vty, " %-20n %10c  %d", sccp_relay_ctrs(g_np700->sccp));
 	return CMD_SUCCESS;
 }
 
 static int config_write_sccp(struct vty *vty)
 {
-	struct sccp_route_table *t = sccp_relay_routes(g_relay);
+	struct sccp_relay *r = g_np700->sccp;
+	struct sccp_route_table *t = sccp_relay_routes(r);
 	unsigned int i;
 
 	vty_out(vty, "sccp%s", VTY_NEWLINE);
 	/* the variant first: the point codes below are written in its format */
-	vty_out(vty, " variant %s%s", get_value_string(sccp_variant_names, sccp_relay_variant(g_relay)), VTY_NEWLINE);
-	for (i = 0; i < sccp_relay_local_gt_count(g_relay); i++)
-		vty_out(vty, " local-gt %s%s", sccp_relay_local_gt(g_relay, i), VTY_NEWLINE);
+	vty_out(vty, " variant %s%s", get_value_string(sccp_variant_names, sccp_relay_variant(r)), VTY_NEWLINE);
+	for (i = 0; i < sccp_relay_local_gt_count(r); i++)
+		vty_out(vty, " local-gt %s%s", sccp_relay_local_gt(r, i), VTY_NEWLINE);
 	for (i = 0; i < 256; i++) {
-		if (sccp_relay_is_local_ssn(g_relay, i))
+		if (sccp_relay_is_local_ssn(r, i))
 			vty_out(vty, " local-ssn %u%s", i, VTY_NEWLINE);
 	}
 	for (i = 0; i < sccp_route_count(t); i++)
@@ -175,9 +188,8 @@ static int config_write_sccp(struct vty *vty)
 	return CMD_SUCCESS;
 }
 
-void sccp_vty_init(struct sccp_relay *r)
+void sccp_vty_init(void)
 {
-	g_relay = r;
 	install_element(CONFIG_NODE, &cfg_sccp_cmd);
 	install_node(&sccp_node, config_write_sccp);
 	install_element(SCCP_NODE, &cfg_sccp_variant_cmd);

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
+#include <osmocom/gsm/gsm_utils.h>
 
 #include <np700/logging.h>
 
@@ -49,12 +51,46 @@ static struct sms_corr *corr_find_num(struct map_router *mr, uint64_t imsi)
 	return NULL;
 }
 
+/* Random IMSIs are tried this often before the linear scan; with the range half full, one
+ * allocation in 256 falls back to the scan. */
+#define CORR_RAND_TRIES 8
+
+/* 64 random bits: the kernel's (osmo_get_rand_id); if it has none yet (early boot: getrandom()
+ * with GRND_NONBLOCK), a splitmix64 generator seeded from the clock, so never a sequence. */
+static uint64_t corr_rand64(struct map_router *mr)
+{
+	uint64_t r, z;
+
+	if (osmo_get_rand_id((uint8_t *)&r, sizeof(r)) == 0)
+		return r;
+	if (!mr->corr_prng) {
+		LOGP(DMAP, LOGL_NOTICE, "no kernel randomness yet, correlation IMSIs from a clock-seeded generator\n");
+		mr->corr_prng = map_now_us() ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)mr;
+	}
+	z = (mr->corr_prng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* uniform in [0, n), n > 0: draws at or above the largest multiple of n are drawn again */
+static uint64_t corr_rand_below(struct map_router *mr, uint64_t n)
+{
+	uint64_t lim = UINT64_MAX - UINT64_MAX % n, r;
+
+	do {
+		r = corr_rand64(mr);
+	} while (r >= lim);
+	return r % n;
+}
+
 /*! A new correlation entry for \a x asked by \a smsc (calling GT, may be ""), or NULL when the
- *  range is full. The next free IMSI after the last one handed out, so that a just-expired IMSI
- *  is reused as late as possible. */
+ *  range is full. The IMSI is drawn at random from the range, so that one seen by an outsider
+ *  tells nothing about the next; after CORR_RAND_TRIES draws that are all in use, the first free
+ *  one after the last draw (a nearly full range still works). */
 struct sms_corr *sms_corr_alloc(struct map_router *mr, const char *x, const char *smsc)
 {
-	uint64_t first = mr->cfg.corr_first, last = mr->cfg.corr_last, size, i, imsi;
+	uint64_t first = mr->cfg.corr_first, last = mr->cfg.corr_last, size, i, imsi = first;
 	struct sms_corr *c;
 
 	if (last < first)
@@ -64,16 +100,16 @@ struct sms_corr *sms_corr_alloc(struct map_router *mr, const char *x, const char
 		map_ctr_inc(mr, MAP_CTR_CORR_EXHAUSTED);
 		return NULL;
 	}
-	if (mr->corr_next < first || mr->corr_next > last)
-		mr->corr_next = first;
-	/* at most n_corr + 1 probes: there are only n_corr entries in use */
-	for (i = 0; i <= mr->n_corr; i++) {
-		imsi = mr->corr_next;
-		mr->corr_next = imsi == last ? first : imsi + 1;
+	for (i = 0; i < CORR_RAND_TRIES; i++) {
+		imsi = first + corr_rand_below(mr, size);
 		if (!corr_find_num(mr, imsi))
 			break;
 	}
-	c = talloc_zero(mr, struct sms_corr);
+	/* at most n_corr more probes: there are only n_corr entries in use, entries outside a
+	 * reconfigured range included */
+	for (i = 0; i <= mr->n_corr && corr_find_num(mr, imsi); i++)
+		imsi = imsi == last ? first : imsi + 1;
+	c = corr_find_num(mr, imsi) ? NULL : talloc_zero(mr, struct sms_corr);
 	if (!c)
 		return NULL;
 	c->mr = mr;

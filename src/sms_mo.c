@@ -115,7 +115,11 @@ void sms_mo_rx(struct map_router *mr, const struct sccp_ind *ind, const struct t
 		map_ctr_inc(mr, MAP_CTR_MO_REJECTED);
 		LOGP(DMAP, LOGL_INFO, "MO-FSM from %s to X=%s: rejected (%s) -> %s\n", f->oa_addr.digits, x,
 		     np700_reject_name(d.reject), get_value_string(map_error_names, err));
-		sms_txn_fail(t, err, CDR_OUT_REJECTED, np700_reject_name(d.reject), err);
+		/* TS 29.002: mo-forwardSM's sm-DeliveryFailure carries a cause; the TP-DA is not valid
+		 * for this sender */
+		map_txn_answer_error(t, err, NULL, 0,
+				     err == MAP_ERR_SM_DELIVERY_FAILURE ? MAP_SMFC_INVALID_SME_ADDRESS : -1);
+		sms_txn_fail(t, 0, CDR_OUT_REJECTED, np700_reject_name(d.reject), err);
 		return;
 	}
 	OSMO_STRLCPY_ARRAY(t->rec.callee, d.connect_to);

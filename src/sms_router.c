@@ -148,7 +148,7 @@ static void mt_part(struct map_txn *t, const uint8_t *param, size_t param_len, c
 	char show[NP700_NUM_MAXLEN + 1];
 	struct np700_decision d;
 	struct sms_tpdu tp;
-	struct msgb *ui;
+	uint8_t ui[SMS_TPDU_MAX_LEN];
 	uint8_t ton;
 	time_t now = map_now();
 	int rc, err;
@@ -170,6 +170,7 @@ static void mt_part(struct map_txn *t, const uint8_t *param, size_t param_len, c
 
 	if (sms_tpdu_decode(&tp, f->ui, f->ui_len, false) < 0 || tp.mti != SMS_MTI_DELIVER) {
 		LOGP(DMAP, LOGL_NOTICE, "MT-FSM IMSI=%s X=%s: undecodable SMS-DELIVER\n", corr->imsi_str, corr->x);
+		map_ctr_inc(mr, MAP_CTR_RX_BAD);
 		sms_txn_fail(t, MAP_ERR_UNEXPECTED_DATA_VALUE, CDR_OUT_FAILED, "bad TPDU",
 			     MAP_ERR_UNEXPECTED_DATA_VALUE);
 		return;
@@ -209,19 +210,16 @@ static void mt_part(struct map_txn *t, const uint8_t *param, size_t param_len, c
 	if (t->concat_first)
 		np700_decision_note_call(mr->g->store, &d, t->sender, now);
 
-	/* TP-OA = the number to show */
-	ui = sms_msgb();
-	rc = ui && sms_show_addr(mr, d.show_callee, show, sizeof(show), &ton) == 0 ?
-		sms_tpdu_rewrite_addr(ui, f->ui, f->ui_len, false, ton, SMS_NPI_ISDN, show) : -EINVAL;
+	/* TP-OA = the number to show (on the stack: the TPDU is kept in the transaction anyway) */
+	rc = sms_show_addr(mr, d.show_callee, show, sizeof(show), &ton) == 0 ?
+		sms_tpdu_rewrite_addr_buf(ui, sizeof(ui), f->ui, f->ui_len, false, ton, SMS_NPI_ISDN, show) : -EINVAL;
 	if (rc < 0) {
-		msgb_free(ui);
 		sms_txn_fail(t, MAP_ERR_SYSTEM_FAILURE, CDR_OUT_FAILED, "rewrite failed", MAP_ERR_SYSTEM_FAILURE);
 		return;
 	}
 	talloc_free(t->ui_new);
-	t->ui_new = talloc_memdup(t, msgb_data(ui), msgb_length(ui));
-	t->ui_new_len = msgb_length(ui);
-	msgb_free(ui);
+	t->ui_new = talloc_memdup(t, ui, rc);
+	t->ui_new_len = rc;
 
 	LOGP(DMAP, LOGL_INFO, "MT-FSM IMSI=%s X=%s from %s to %s shown %s%s%s\n", corr->imsi_str, corr->x,
 	     t->sender, d.connect_to, show, t->more_msgs ? " (more)" : "",

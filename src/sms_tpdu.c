@@ -7,6 +7,7 @@
 #include <osmocom/core/utils.h>
 #include <osmocom/gsm/gsm_utils.h>
 
+#include <np700/map.h>
 #include <np700/sms_tpdu.h>
 
 const struct value_string sms_vpf_names[] = {
@@ -51,6 +52,8 @@ int sms_charset(uint8_t dcs)
 	return SMS_CHARSET_GSM7;
 }
 
+static const char addr_digits[16] = "0123456789*#abc";
+
 /* TP-OA/TP-DA at buf[off]: length in semi-octets, type of address, value (TS 23.040 §9.1.2.5). */
 static int dec_addr(struct sms_addr *a, const uint8_t *buf, size_t len, size_t off)
 {
@@ -78,13 +81,20 @@ static int dec_addr(struct sms_addr *a, const uint8_t *buf, size_t len, size_t o
 		return 0;
 	}
 	/* digits 0-9 * # a b c; 0xF is only allowed as the filler of an odd count */
-	for (i = 0; i < n; i++) {
-		uint8_t b = buf[off + 2 + i / 2];
-		uint8_t d = (i & 1) ? b >> 4 : b & 0xf;
+	for (i = 0; i < n / 2; i++) {
+		uint8_t b = buf[off + 2 + i];
+
+		if ((b & 0xf) == 0xf || (b >> 4) == 0xf)
+			return -EINVAL;
+		a->digits[2 * i] = addr_digits[b & 0xf];
+		a->digits[2 * i + 1] = addr_digits[b >> 4];
+	}
+	if (n & 1) {
+		uint8_t d = buf[off + 2 + n / 2] & 0xf;
 
 		if (d == 0xf)
 			return -EINVAL;
-		a->digits[i] = "0123456789*#abc"[d];
+		a->digits[n - 1] = addr_digits[d];
 	}
 	a->digits[n] = '\0';
 	return 0;
@@ -246,23 +256,23 @@ int sms_addr_encode(uint8_t *buf, size_t buf_len, uint8_t ton, uint8_t npi, cons
 	buf[1] = 0x80 | (ton << 4) | npi;
 	if (n == 0)
 		return 2;
-	rc = osmo_str2bcd(buf + 2, buf_len - 2, digits, 0, -1, false);
+	rc = map_tbcd_encode(buf + 2, buf_len - 2, digits);
 	if (rc < 0)
 		return -EINVAL;
 	return 2 + rc;
 }
 
 /*! Rewrite TP-OA (DELIVER, \a mo false) or TP-DA (SUBMIT, \a mo true) of the TPDU \a buf to
- *  \a digits with \a ton / \a npi; every other octet stays as it was.
- *  \returns 0, -EINVAL / -EOPNOTSUPP (as sms_tpdu_decode(), or bad digits), -ENOSPC.
- *  The new TPDU is appended to \a out (owned and freed by the caller). */
-int sms_tpdu_rewrite_addr(struct msgb *out, const uint8_t *buf, size_t len, bool mo, uint8_t ton, uint8_t npi,
-			  const char *digits)
+ *  \a digits with \a ton / \a npi into \a out; every other octet stays as it was.
+ *  \returns the length of the new TPDU, or -EINVAL / -EOPNOTSUPP (as sms_tpdu_decode(), or bad
+ *  digits), -ENOSPC (more than \a out_size octets; SMS_TPDU_MAX_LEN is always enough for a
+ *  TPDU of up to 200 octets, the most MAP carries). */
+int sms_tpdu_rewrite_addr_buf(uint8_t *out, size_t out_size, const uint8_t *buf, size_t len, bool mo, uint8_t ton,
+			      uint8_t npi, const char *digits)
 {
 	uint8_t addr[12];
 	struct sms_tpdu t;
-	size_t after;
-	uint8_t *p;
+	size_t after, new_len;
 	int rc, n;
 
 	rc = sms_tpdu_decode(&t, buf, len, mo);
@@ -272,11 +282,24 @@ int sms_tpdu_rewrite_addr(struct msgb *out, const uint8_t *buf, size_t len, bool
 	if (n < 0)
 		return n;
 	after = t.addr.off + t.addr.len;
-	if (msgb_tailroom(out) < (int)(len - t.addr.len + n))
+	new_len = len - t.addr.len + n;
+	if (new_len > out_size)
 		return -ENOSPC;
-	p = msgb_put(out, len - t.addr.len + n);
-	memcpy(p, buf, t.addr.off);
-	memcpy(p + t.addr.off, addr, n);
-	memcpy(p + t.addr.off + n, buf + after, len - after);
+	memcpy(out, buf, t.addr.off);
+	memcpy(out + t.addr.off, addr, n);
+	memcpy(out + t.addr.off + n, buf + after, len - after);
+	return new_len;
+}
+
+/*! sms_tpdu_rewrite_addr_buf() appending the new TPDU to \a out (owned and freed by the caller).
+ *  \returns 0, or as sms_tpdu_rewrite_addr_buf() (-ENOSPC: not enough tailroom). */
+int sms_tpdu_rewrite_addr(struct msgb *out, const uint8_t *buf, size_t len, bool mo, uint8_t ton, uint8_t npi,
+			  const char *digits)
+{
+	int rc = sms_tpdu_rewrite_addr_buf(out->tail, msgb_tailroom(out), buf, len, mo, ton, npi, digits);
+
+	if (rc < 0)
+		return rc;
+	msgb_put(out, rc);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* TCAP (ITU-T Q.773) message codec: transaction portion, dialogue portion, components. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <osmocom/core/msgb.h>
@@ -415,6 +416,8 @@ static int dec_component(struct tcap_msg *m, struct tcap_component *c, const str
 #undef BAD
 }
 
+static void msg_reset(struct tcap_msg *m, int type);
+
 static int tx_err(struct tcap_msg *m, int cause)
 {
 	m->err_pabort = cause;
@@ -447,12 +450,22 @@ int tcap_decode(struct tcap_msg *m, const uint8_t *data, size_t len)
 	struct ber_tlv c;
 	int rank = -1, r, rc;
 
-	tcap_msg_init(m, 0);	/* the type is set once the tag is known to be one */
+	msg_reset(m, 0);	/* the type is set once the tag is known to be one */
 
 	if (len < 1)
 		return tx_err(m, TCAP_PABORT_BADLY_FORMATTED_TX);
-	if (!msg_type_known(data[0]))
+	if (!msg_type_known(data[0])) {
+		/* Q.774 §3.2.2.2: answered with a P-Abort if an originating transaction id can be
+		 * derived (the first element, as in every message type that has one) */
+		struct ber_tlv t;
+
+		if (ber_read_exact(data, len, &t) == 0 && t.constructed) {
+			ber_iter_init(&it, &t, 0);
+			if (ber_iter_next(&it, &c) > 0 && BER_TLV_ID(&c) == ID_OTID && get_tid(&c, &m->otid) < 0)
+				m->otid.len = 0;
+		}
 		return tx_err(m, TCAP_PABORT_UNRECOGNIZED_MSG_TYPE);
+	}
 	if (ber_read_exact(data, len, &m->msg_tlv) < 0)
 		return tx_err(m, TCAP_PABORT_BADLY_FORMATTED_TX);
 	m->type = data[0];
@@ -574,15 +587,33 @@ const struct tcap_component *tcap_first_comp(const struct tcap_msg *m, int type)
 	return NULL;
 }
 
-/*! Prepare \a m for tcap_encode(): message \a type, no ids, no dialogue, no components. */
-void tcap_msg_init(struct tcap_msg *m, int type)
+static void set_init_fields(struct tcap_msg *m, int type)
 {
-	memset(m, 0, sizeof(*m));
 	m->type = type;
 	m->dlg.pdu = TCAP_DLG_NONE;
 	m->err_pabort = -1;
 	m->err_problem_type = -1;
 	m->err_invoke_id = -1;
+}
+
+/*! Prepare \a m for tcap_encode(): message \a type, no ids, no dialogue, no components. */
+void tcap_msg_init(struct tcap_msg *m, int type)
+{
+	memset(m, 0, sizeof(*m));
+	set_init_fields(m, type);
+}
+
+_Static_assert(offsetof(struct tcap_msg, msg_tlv) == offsetof(struct tcap_msg, comp) +
+	       sizeof(((struct tcap_msg *)NULL)->comp), "msg_reset() expects msg_tlv right after comp[]");
+
+/* tcap_msg_init() for the decoder and the builders here, without clearing comp[1..]: 1.5 KB on
+ * every message for nothing (issue 5), as a component is read only below num_comp and cleared
+ * when it is filled. comp[0] stays cleared: some readers look at it before num_comp. */
+static void msg_reset(struct tcap_msg *m, int type)
+{
+	memset(m, 0, offsetof(struct tcap_msg, comp[1]));
+	memset(&m->msg_tlv, 0, sizeof(*m) - offsetof(struct tcap_msg, msg_tlv));
+	set_init_fields(m, type);
 }
 
 #define CHK(x) do { rc = (x); if (rc < 0) return rc; } while (0)
@@ -593,39 +624,39 @@ static int enc_dialogue(struct msgb *msg, const struct tcap_dialogue *d)
 	int rc, pdu_tag;
 
 	pdu_tag = d->pdu == TCAP_DLG_AUDT ? 0 : d->pdu;
-	CHK(ber_open(msg, &m_dp));
-	CHK(ber_open(msg, &m_ext));
+	CHK(ber_begin(msg, ID_DLG, &m_dp));
+	CHK(ber_begin(msg, BER_ID_EXTERNAL, &m_ext));
 	if (d->pdu == TCAP_DLG_AUDT)
 		CHK(ber_put_tlv(msg, BER_ID_OID, uni_dialogue_as_id, sizeof(uni_dialogue_as_id)));
 	else
 		CHK(ber_put_tlv(msg, BER_ID_OID, dialogue_as_id, sizeof(dialogue_as_id)));
-	CHK(ber_open(msg, &m_sat));
-	CHK(ber_open(msg, &m_pdu));
+	CHK(ber_begin(msg, CTX(1, 0), &m_sat));
+	CHK(ber_begin(msg, BER_ID(BER_CLASS_APPLICATION, 1, pdu_tag), &m_pdu));
 	if (d->pdu == TCAP_DLG_ABRT) {
 		CHK(ber_put_int(msg, CTX(0, 0), d->abort_source));
 	} else {
 		if (d->proto_version_present)
 			CHK(ber_put_tlv(msg, CTX(0, 0), proto_version1, sizeof(proto_version1)));
-		CHK(ber_open(msg, &m_x));
+		CHK(ber_begin(msg, CTX(1, 1), &m_x));
 		CHK(ber_put_tlv(msg, BER_ID_OID, d->acn.v, d->acn.len));
-		CHK(ber_close(msg, m_x, CTX(1, 1)));
+		CHK(ber_end(msg, m_x));
 		if (d->pdu == TCAP_DLG_AARE) {
-			CHK(ber_open(msg, &m_x));
+			CHK(ber_begin(msg, CTX(1, 2), &m_x));
 			CHK(ber_put_int(msg, BER_ID_INTEGER, d->result));
-			CHK(ber_close(msg, m_x, CTX(1, 2)));
-			CHK(ber_open(msg, &m_x));
-			CHK(ber_open(msg, &m_y));
+			CHK(ber_end(msg, m_x));
+			CHK(ber_begin(msg, CTX(1, 3), &m_x));
+			CHK(ber_begin(msg, CTX(1, d->diag_source == TCAP_DIAG_PROVIDER ? 2 : 1), &m_y));
 			CHK(ber_put_int(msg, BER_ID_INTEGER, d->diag));
-			CHK(ber_close(msg, m_y, CTX(1, d->diag_source == TCAP_DIAG_PROVIDER ? 2 : 1)));
-			CHK(ber_close(msg, m_x, CTX(1, 3)));
+			CHK(ber_end(msg, m_y));
+			CHK(ber_end(msg, m_x));
 		}
 	}
 	if (d->user_info)
 		CHK(ber_put_tlv(msg, ID_USERINFO, d->user_info, d->user_info_len));
-	CHK(ber_close(msg, m_pdu, BER_ID(BER_CLASS_APPLICATION, 1, pdu_tag)));
-	CHK(ber_close(msg, m_sat, CTX(1, 0)));
-	CHK(ber_close(msg, m_ext, BER_ID_EXTERNAL));
-	CHK(ber_close(msg, m_dp, ID_DLG));
+	CHK(ber_end(msg, m_pdu));
+	CHK(ber_end(msg, m_sat));
+	CHK(ber_end(msg, m_ext));
+	CHK(ber_end(msg, m_dp));
 	return 0;
 }
 
@@ -634,7 +665,7 @@ static int enc_component(struct msgb *msg, const struct tcap_component *c)
 	size_t m_c, m_s;
 	int rc;
 
-	CHK(ber_open(msg, &m_c));
+	CHK(ber_begin(msg, CTX(1, c->type), &m_c));
 	if (c->invoke_id_present)
 		CHK(ber_put_int(msg, BER_ID_INTEGER, c->invoke_id));
 	else
@@ -650,11 +681,11 @@ static int enc_component(struct msgb *msg, const struct tcap_component *c)
 	case TCAP_COMP_RR_LAST:
 	case TCAP_COMP_RR_NOTLAST:
 		if (c->op_present) {
-			CHK(ber_open(msg, &m_s));
+			CHK(ber_begin(msg, BER_ID_SEQUENCE, &m_s));
 			CHK(ber_put_int(msg, BER_ID_INTEGER, c->opcode));
 			if (c->param)
 				CHK(ber_put_raw(msg, c->param, c->param_len));
-			CHK(ber_close(msg, m_s, BER_ID_SEQUENCE));
+			CHK(ber_end(msg, m_s));
 		}
 		break;
 	case TCAP_COMP_RETURN_ERROR:
@@ -668,7 +699,7 @@ static int enc_component(struct msgb *msg, const struct tcap_component *c)
 	default:
 		return -EINVAL;
 	}
-	return ber_close(msg, m_c, CTX(1, c->type));
+	return ber_end(msg, m_c);
 }
 
 /*! Encode \a m (definite lengths, minimal forms) and append it to \a msg.
@@ -685,7 +716,7 @@ int tcap_encode(struct msgb *msg, const struct tcap_msg *m)
 		return -EINVAL;
 	if (m->num_comp > TCAP_MAX_COMP)
 		return -EINVAL;
-	CHK(ber_open(msg, &m_msg));
+	CHK(ber_begin(msg, BER_ID(BER_CLASS_APPLICATION, 1, m->type & 0x1f), &m_msg));
 	if (m->otid.len)
 		CHK(ber_put_tlv(msg, ID_OTID, m->otid.v, m->otid.len));
 	if (m->dtid.len)
@@ -695,12 +726,12 @@ int tcap_encode(struct msgb *msg, const struct tcap_msg *m)
 	if (m->dlg.pdu != TCAP_DLG_NONE)
 		CHK(enc_dialogue(msg, &m->dlg));
 	if (m->num_comp) {
-		CHK(ber_open(msg, &m_cp));
+		CHK(ber_begin(msg, ID_COMPS, &m_cp));
 		for (i = 0; i < m->num_comp; i++)
 			CHK(enc_component(msg, &m->comp[i]));
-		CHK(ber_close(msg, m_cp, ID_COMPS));
+		CHK(ber_end(msg, m_cp));
 	}
-	return ber_close(msg, m_msg, BER_ID(BER_CLASS_APPLICATION, 1, m->type & 0x1f));
+	return ber_end(msg, m_msg);
 }
 
 /*! Re-emit the decoded message \a m with the parameter of component \a comp_idx replaced by
@@ -741,7 +772,7 @@ static void set_aare(struct tcap_dialogue *d, const struct tcap_oid *acn)
 /* Start an End or Continue to the dialogue \a dtid; \a aare_acn (may be NULL) accepts that context. */
 static void init_answer(struct tcap_msg *m, int type, const struct tcap_tid *dtid, const struct tcap_oid *aare_acn)
 {
-	tcap_msg_init(m, type);
+	msg_reset(m, type);
 	m->dtid = *dtid;
 	if (aare_acn)
 		set_aare(&m->dlg, aare_acn);
@@ -813,7 +844,7 @@ int tcap_enc_abort_acn_not_supported(struct msgb *msg, const struct tcap_tid *dt
 {
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_ABORT);
+	msg_reset(&m, TCAP_ABORT);
 	m.dtid = *dtid;
 	set_aare(&m.dlg, supported_acn);
 	m.dlg.result = TCAP_RESULT_REJECT_PERMANENT;
@@ -826,7 +857,7 @@ int tcap_enc_pabort(struct msgb *msg, const struct tcap_tid *dtid, int cause)
 {
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_ABORT);
+	msg_reset(&m, TCAP_ABORT);
 	m.dtid = *dtid;
 	m.p_abort_present = true;
 	m.p_abort_cause = cause;
@@ -840,7 +871,7 @@ int tcap_enc_begin_invoke(struct msgb *msg, const struct tcap_tid *otid, const s
 {
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_BEGIN);
+	msg_reset(&m, TCAP_BEGIN);
 	m.otid = *otid;
 	if (acn) {
 		m.dlg.pdu = TCAP_DLG_AARQ;
@@ -872,7 +903,7 @@ int tcap_enc_continue_invoke(struct msgb *msg, const struct tcap_tid *otid, cons
 {
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_CONTINUE);
+	msg_reset(&m, TCAP_CONTINUE);
 	m.otid = *otid;
 	m.dtid = *dtid;
 	set_one_comp(&m, TCAP_COMP_INVOKE, invoke_id, true, opcode, param, param_len);
@@ -886,7 +917,7 @@ int tcap_enc_abort_user(struct msgb *msg, const struct tcap_tid *dtid, bool abrt
 {
 	struct tcap_msg m;
 
-	tcap_msg_init(&m, TCAP_ABORT);
+	msg_reset(&m, TCAP_ABORT);
 	m.dtid = *dtid;
 	if (abrt) {
 		m.dlg.pdu = TCAP_DLG_ABRT;

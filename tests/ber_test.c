@@ -106,6 +106,76 @@ static void splice(const char *name, const char *hex, const int *idx, int n, boo
 	msgb_free(msg);
 }
 
+/* several children of the root replaced in one pass (ber_splice_children()) */
+static void splice_children(const char *name, const char *hex, int n, const int *kid, const bool *whole,
+			    const char *const *repl_hex, size_t out_size)
+{
+	static uint8_t buf[512], repl[BER_EDIT_MAX][256];
+	struct ber_tlv root, kids[BER_EDIT_MAX], t;
+	struct ber_edit e[BER_EDIT_MAX];
+	int len = osmo_hexparse(hex, buf, sizeof(buf));
+	struct msgb *msg = msgb_alloc(out_size, "test");
+	int i, k, rc;
+
+	printf("-- splice children %s: %s\n", name, hex);
+	rc = ber_read_exact(buf, len, &root);
+	for (i = 0; rc == 0 && i < n; i++) {
+		struct ber_iter it;
+
+		printf("  child %d %s <- %s\n", kid[i], whole[i] ? "element" : "contents", repl_hex[i]);
+		ber_iter_init(&it, &root, 0);
+		for (k = 0; k <= kid[i] && rc == 0; k++)
+			rc = ber_iter_next(&it, &kids[i]) == 1 ? 0 : -EINVAL;
+		e[i].t = kid[i] < 0 ? &root : &kids[i];
+		e[i].whole = whole[i];
+		e[i].repl = repl[i];
+		e[i].repl_len = strlen(repl_hex[i]) ? osmo_hexparse(repl_hex[i], repl[i], sizeof(repl[i])) : 0;
+	}
+	if (rc == 0)
+		rc = ber_splice_children(msg, buf, len, &root, e, n);
+	printf("rc=%s out=%s\n", rcname(rc), osmo_hexdump_nospc(msgb_data(msg), msgb_length(msg)));
+	if (rc == 0) {
+		rc = ber_read_exact(msgb_data(msg), msgb_length(msg), &t);
+		if (rc == 0)
+			rc = ber_validate(&t, 0);
+		printf("re-read: %s len=%zu lo=%u%s\n", rcname(rc), t.len, t.len_octets, t.indefinite ? " indef" : "");
+	}
+	msgb_free(msg);
+}
+
+/* \a n zero octets in hex, after \a prefix */
+static const char *zeros(char *out, const char *prefix, int n)
+{
+	int i;
+
+	strcpy(out, prefix);
+	for (i = 0; i < n; i++)
+		strcat(out, "00");
+	return out;
+}
+
+static void test_splice_children(void)
+{
+	static const int k02[] = { 0, 2 }, k01[] = { 0, 1 }, k10[] = { 1, 0 }, kroot[] = { -1 };
+	static const bool we[] = { true, false }, cc[] = { false, false }, w1[] = { true };
+	char in[600], r2[300];
+
+	splice_children("element and contents", "300b8002aabb8401ff0402cafe", 2, k02, we,
+			(const char *const[]){ "8003010203", "112233" }, 1024);
+	splice_children("indefinite parent, long-form child", "30808001010482000201020000", 2, k01, cc,
+			(const char *const[]){ "", "aabbcc" }, 1024);
+	/* 126 octets of contents; the first child grows by 10, the second shrinks by 20: the parent
+	 * ends at 116 and keeps its short form (one splice after the other would pass through 136) */
+	splice_children("parent stays short", zeros(in, "307e0402aabb0478", 120), 2, k01, cc,
+			(const char *const[]){ "00112233445566778899aabb", zeros(r2, "", 100) }, 1024);
+	splice_children("out of order", "300b8002aabb8401ff0402cafe", 2, k10, cc,
+			(const char *const[]){ "11", "22" }, 1024);
+	splice_children("not a child", "300b8002aabb8401ff0402cafe", 1, kroot, w1,
+			(const char *const[]){ "0500" }, 1024);
+	splice_children("no room", "300b8002aabb8401ff0402cafe", 2, k02, we,
+			(const char *const[]){ "8003010203", "112233" }, 8);
+}
+
 static void bad(const char *name, const char *hex)
 {
 	uint8_t buf[512];
@@ -217,6 +287,7 @@ int main(void)
 			sprintf(d2 + 4 * i, "30%02x", 2 * (29 - i));
 		bad("too deep definite", d2);
 	}
+	test_splice_children();
 	test_writer();
 	return 0;
 }

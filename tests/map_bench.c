@@ -105,6 +105,20 @@ static struct msgb *mt_fsm(uint32_t otid, const char *imsi, const char *from, in
 	return msg;
 }
 
+/* the correlation IMSI of np700's last message, an SRI-SM answer (0: none) */
+static uint64_t last_corr_imsi(void)
+{
+	struct sccp_msg sm;
+	struct tcap_msg m;
+	struct map_sri_sm_res r;
+
+	if (sccp_msg_parse(&sm, last, last_len, SCCP_VAR_ITU, NULL) < 0 || tcap_decode(&m, sm.data, sm.data_len) < 0 ||
+	    !m.num_comp || m.comp[0].type != TCAP_COMP_RR_LAST || !m.comp[0].param ||
+	    map_dec_sri_sm_res(&r, m.comp[0].param, m.comp[0].param_len) < 0)
+		return 0;
+	return strtoull(r.imsi, NULL, 10);
+}
+
 static void net_rx(const char *cd_gt, uint8_t cd_ssn, const char *cg_gt, struct msgb *tcap)
 {
 	struct sccp_addr cd, cg;
@@ -212,7 +226,7 @@ int main(int argc, char **argv)
 	unsigned int n, mcount, i, ok = 0;
 	char x[24], a[24], b[24], imsi[16];
 	struct msgb **msgs;
-	uint64_t corr_first;
+	uint64_t *corr;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: %s DIR N M\n", argv[0]);
@@ -281,7 +295,8 @@ int main(int argc, char **argv)
 	mr = map_router_alloc(&g, relay);
 	map_router_start(mr);
 	map_router_cfg(mr)->corr_timeout_s = 86400;
-	corr_first = map_router_cfg(mr)->corr_first;
+	/* correlation IMSIs are random: each as np700 answered it */
+	corr = talloc_array(ctx, uint64_t, n);
 	for (i = 0; i < n; i++) {
 		struct msgb *p = msgb_alloc(256, "p"), *msg = msgb_alloc(512, "m");
 		struct tcap_tid t;
@@ -296,7 +311,8 @@ int main(int argc, char **argv)
 		tcap_enc_begin_invoke(msg, &t, &acn, 1, MAP_OP_SEND_ROUTING_INFO_FOR_SM, msgb_data(p), msgb_length(p));
 		msgb_free(p);
 		net_rx(x, 6, SMSC, msg);
-		snprintf(imsi, sizeof(imsi), "%015" PRIu64, corr_first + i);
+		corr[i] = last_corr_imsi();
+		snprintf(imsi, sizeof(imsi), "%015" PRIu64, corr[i]);
 		net_rx(NP_GT, 8, SMSC, mt_fsm(i + 1, imsi, a, 1));
 		p = msgb_alloc(256, "p");
 		map_enc_sri_sm_res(p, "460002222222222", MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, MSC_B, NULL);
@@ -307,7 +323,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		msgb_free(msgs[i]);
 		a_of(a, i);
-		snprintf(imsi, sizeof(imsi), "%015" PRIu64, corr_first + i);
+		snprintf(imsi, sizeof(imsi), "%015" PRIu64, corr[i]);
 		msgs[i] = mt_fsm(i + 1, imsi, a, 2);
 	}
 	printf("router: %u correlations set up, %u dialogues open\n", map_router_corr_count(mr),

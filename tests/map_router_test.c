@@ -62,6 +62,14 @@ static struct cap caps[8];
 static bool quiet;	/* the mutation test captures and prints nothing */
 static unsigned int n_caps;
 static struct tcap_tid last_otid;	/* otid of the last Begin/Continue np700 sent */
+/* Correlation IMSIs are random: the output names them corr#1, corr#2, ... in the order np700 hands
+ * them out, after checking each is inside the range and not one handed out before. */
+static char corr_imsi[16];		/* the last one np700 answered */
+static char corr_seen[64][16];
+static unsigned int n_corr_seen;
+static bool collect;			/* test_corr_random: keep SRI-SM answers, print nothing */
+static uint64_t collected[1000];
+static unsigned int n_collected;
 static uint8_t last_begin[300];		/* the last Begin np700 sent, as SCCP message */
 static size_t last_begin_len;
 
@@ -84,6 +92,46 @@ static void print_addr(const char *n, const struct map_addr *a)
 {
 	if (a->present)
 		printf(" %s=%u/%s", n, a->ton, a->digits);
+}
+
+static bool in_corr_range(const char *imsi)
+{
+	uint64_t v = strtoull(imsi, NULL, 10);
+
+	return strlen(imsi) == 15 && v >= map_router_cfg(mr)->corr_first && v <= map_router_cfg(mr)->corr_last;
+}
+
+/* "corr#N" for the N-th correlation IMSI seen, a placeholder for one of the range never handed out */
+static const char *corr_label(const char *imsi)
+{
+	static char buf[32];
+	unsigned int i;
+
+	for (i = 0; i < n_corr_seen; i++)
+		if (!strcmp(corr_seen[i], imsi)) {
+			snprintf(buf, sizeof(buf), "corr#%u", i + 1);
+			return buf;
+		}
+	return in_corr_range(imsi) ? "(an IMSI of the range never handed out)" : imsi;
+}
+
+/* an SRI-SM answer's IMSI: must be inside the range and new */
+static void note_corr(const char *imsi)
+{
+	const char *label = corr_label(imsi);
+
+	OSMO_STRLCPY_ARRAY(corr_imsi, imsi);
+	if (!in_corr_range(imsi)) {
+		printf(" IMSI=%s (OUTSIDE the correlation range)", imsi);
+		return;
+	}
+	if (strncmp(label, "corr#", 5) && n_corr_seen < ARRAY_SIZE(corr_seen)) {
+		OSMO_STRLCPY_ARRAY(corr_seen[n_corr_seen], imsi);
+		n_corr_seen++;
+		printf(" IMSI=%s", corr_label(imsi));
+		return;
+	}
+	printf(" IMSI=%s (handed out before)", label);
 }
 
 static void print_tpdu(const uint8_t *ui, size_t len, bool mo)
@@ -152,8 +200,10 @@ static void print_comp(const struct tcap_component *c, int version)
 		} else if (answer_op == MAP_OP_SEND_ROUTING_INFO_FOR_SM) {
 			struct map_sri_sm_res r;
 
-			if (map_dec_sri_sm_res(&r, c->param, c->param_len) == 0)
-				printf(" IMSI=%s NNN=%s", r.imsi, r.nnn.digits);
+			if (map_dec_sri_sm_res(&r, c->param, c->param_len) == 0) {
+				note_corr(r.imsi);
+				printf(" NNN=%s", r.nnn.digits);
+			}
 		} else {
 			printf(" param=%s", osmo_hexdump_nospc(c->param, c->param_len));
 		}
@@ -176,6 +226,22 @@ static void flush(void)
 	unsigned int i, j;
 
 	if (quiet) {
+		n_caps = 0;
+		return;
+	}
+	if (collect) {
+		for (i = 0; i < n_caps; i++) {
+			struct sccp_msg sm;
+			struct tcap_msg m;
+			struct map_sri_sm_res r;
+
+			if (sccp_msg_parse(&sm, caps[i].data, caps[i].len, SCCP_VAR_ITU, NULL) == 0 &&
+			    tcap_decode(&m, sm.data, sm.data_len) == 0 && m.num_comp &&
+			    m.comp[0].type == TCAP_COMP_RR_LAST && m.comp[0].param &&
+			    map_dec_sri_sm_res(&r, m.comp[0].param, m.comp[0].param_len) == 0 &&
+			    n_collected < ARRAY_SIZE(collected))
+				collected[n_collected++] = strtoull(r.imsi, NULL, 10);
+		}
 		n_caps = 0;
 		return;
 	}
@@ -331,27 +397,25 @@ static size_t submit(uint8_t *buf, const char *da, uint8_t ton)
 
 /* --- the peers */
 
-static void smsc_sri_sm(uint32_t otid, const char *x)
+static void sri_sm_rx(uint32_t otid, const char *x)
 {
 	struct msgb *p = new_msg();
 
-	printf("SMSC: SRI-SM MSISDN=%s\n", x);
 	map_enc_sri_sm(p, MAP_TON_NATIONAL, MAP_NPI_ISDN, x, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
 	answer_op = MAP_OP_SEND_ROUTING_INFO_FOR_SM;
 	net_rx(x, 6, SMSC, 8, begin(otid, MAP_AC_SHORT_MSG_GATEWAY, 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
 }
 
-static char corr_imsi[16];
+static void smsc_sri_sm(uint32_t otid, const char *x)
+{
+	printf("SMSC: SRI-SM MSISDN=%s\n", x);
+	sri_sm_rx(otid, x);
+}
 
-/* SRI-SM and remember the correlation IMSI np700 answered */
+/* SRI-SM; the correlation IMSI np700 answered is in corr_imsi (note_corr()) */
 static void smsc_sri_sm_keep(uint32_t otid, const char *x)
 {
-	struct map_router_cfg *cfg = map_router_cfg(mr);
-	static uint64_t next;
-
-	if (!next)
-		next = cfg->corr_first;
-	snprintf(corr_imsi, sizeof(corr_imsi), "%015" PRIu64, next++);
+	corr_imsi[0] = '\0';
 	smsc_sri_sm(otid, x);
 }
 
@@ -362,8 +426,8 @@ static void smsc_mt(uint32_t otid, int version, const char *imsi, const char *fr
 	uint8_t ui[64];
 	size_t n = deliver(ui, from, SMS_TON_INTERNATIONAL, ref, seq, max, more);
 
-	printf("SMSC: %s v%d IMSI=%s TP-OA=%s%s\n", version >= 3 ? "MT-FSM" : "forwardSM", version, imsi, from,
-	       more ? " more" : "");
+	printf("SMSC: %s v%d IMSI=%s TP-OA=%s%s\n", version >= 3 ? "MT-FSM" : "forwardSM", version, corr_label(imsi),
+	       from, more ? " more" : "");
 	map_enc_fwd_sm(p, imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, more);
 	answer_op = version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM;
 	net_rx(NP_GT, 8, SMSC, 8, begin(otid, MAP_AC_SHORT_MSG_MT_RELAY, version,
@@ -525,7 +589,15 @@ static void test_mt(void)
 	smsc_sri_sm(0x240, XU);
 	smsc_sri_sm(0x241, XN);
 	printf("MT-FSM for an IMSI np700 never handed out\n");
-	smsc_mt(0x242, 3, "460009990999999", A, -1, 0, 0, false);
+	{
+		char unused[16];
+		uint64_t v = map_router_cfg(mr)->corr_last;
+
+		do
+			snprintf(unused, sizeof(unused), "%015" PRIu64, v--);
+		while (strncmp(corr_label(unused), "(an IMSI", 8));
+		smsc_mt(0x242, 3, unused, A, -1, 0, 0, false);
+	}
 
 	printf("\n== HLR error\n");
 	smsc_sri_sm_keep(0x250, X1);
@@ -880,6 +952,74 @@ static void test_expiry(void)
 	smsc_mt(0x501, 3, imsi, A, -1, 0, 0, false);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* correlation IMSIs must not be guessable from one another: drawn at random inside the range,
+ * distinct while in use; a range that fills up is used to its last IMSI, then refused */
+static void test_corr_random(void)
+{
+	struct map_router_cfg *cfg = map_router_cfg(mr);
+	uint64_t first = cfg->corr_first, last = cfg->corr_last, tenth = (last - first + 1) / 10;
+	uint64_t sorted[ARRAY_SIZE(collected)];
+	unsigned int i, n, outside = 0, dup = 0, succ = 0, up = 0, complete = 1;
+
+	printf("\n== correlation IMSIs are random\n");
+	collect = true;
+	n_collected = 0;
+	for (i = 0; i < ARRAY_SIZE(collected); i++)
+		sri_sm_rx(0x10000 + i, X1);
+	collect = false;
+	n = n_collected;
+	for (i = 0; i < n; i++) {
+		outside += collected[i] < first || collected[i] > last;
+		if (i) {
+			succ += collected[i] == collected[i - 1] + 1;
+			up += collected[i] > collected[i - 1];
+		}
+	}
+	memcpy(sorted, collected, n * sizeof(sorted[0]));
+	qsort(sorted, n, sizeof(sorted[0]), cmp_u64);
+	for (i = 1; i < n; i++)
+		dup += sorted[i] == sorted[i - 1];
+	printf("%zu SRI-SM for X: %u answered with an IMSI, %u outside the range, %u duplicates\n",
+	       ARRAY_SIZE(collected), n, outside, dup);
+	/* a sequence has n - 1 successors and n - 1 ascending steps; random draws from 10^6 have
+	 * about 0.001 successors and (n - 1) / 2 +- 16 ascending steps */
+	printf("successors (next = previous + 1): %s\n", succ < 5 ? "fewer than 5" : "5 or more");
+	printf("ascending steps: %s\n", up > 400 && up < 600 ? "between 400 and 600" : "outside 400..600");
+	printf("spread: one in the first tenth of the range %s, one in the last tenth %s\n",
+	       n && sorted[0] < first + tenth ? "yes" : "no", n && sorted[n - 1] > last - tenth ? "yes" : "no");
+	printf("correlations %u\n", map_router_corr_count(mr));
+	osmo_gettimeofday_override_add(61, 0);
+	osmo_timers_update();
+	printf("(61 s pass) correlations %u\n", map_router_corr_count(mr));
+
+	printf("a range of 10 IMSIs: 10 SRI-SM\n");
+	cfg->corr_first = last - 9;
+	collect = true;
+	n_collected = 0;
+	for (i = 0; i < 10; i++)
+		sri_sm_rx(0x11000 + i, X1);
+	collect = false;
+	n = n_collected;
+	memcpy(sorted, collected, n * sizeof(sorted[0]));
+	qsort(sorted, n, sizeof(sorted[0]), cmp_u64);
+	for (i = 0; i < n; i++)
+		complete &= sorted[i] == last - 9 + i;
+	printf("%u answered; together they are the whole range: %s\n", n, n == 10 && complete ? "yes" : "no");
+	printf("the 11th:\n");
+	smsc_sri_sm(0x11010, X1);
+	osmo_gettimeofday_override_add(61, 0);
+	osmo_timers_update();
+	cfg->corr_first = first;
+	printf("(61 s pass) correlations %u\n", map_router_corr_count(mr));
+}
+
 static void print_ctrs(void)
 {
 	struct rate_ctr_group *cg = map_router_ctrs(mr);
@@ -922,6 +1062,7 @@ int main(int argc, char **argv)
 	test_mo();
 	test_bad();
 	test_expiry();
+	test_corr_random();
 	printf("\ncorrelations %u, dialogues %u\n", map_router_corr_count(mr), map_router_txn_count(mr));
 	print_ctrs();
 	test_mutations();

@@ -105,6 +105,18 @@ int main(void)
 	rewrite("submit da", SUBMIT, true, SMS_TON_INTERNATIONAL, "8613800138000");
 	rewrite("bad digits", DELIVER, false, SMS_TON_NATIONAL, "70012345678901x");
 	rewrite("too many digits", DELIVER, false, SMS_TON_NATIONAL, "700123456789012345678");
+	{
+		/* the buffer form: the new length back, and a buffer one octet short refused */
+		uint8_t in[64], out[64];
+		int len = osmo_hexparse(DELIVER, in, sizeof(in)), n;
+
+		n = sms_tpdu_rewrite_addr_buf(out, sizeof(out), in, len, false, SMS_TON_NATIONAL, SMS_NPI_ISDN,
+					      "700123456789012");
+		printf("-- rewrite into a buffer: %d octets (in %d)\n", n, len);
+		n = sms_tpdu_rewrite_addr_buf(out, n - 1, in, len, false, SMS_TON_NATIONAL, SMS_NPI_ISDN,
+					      "700123456789012");
+		printf("-- rewrite into a buffer one octet short: %s\n", rcname(n));
+	}
 
 	show("wrong direction", DELIVER, true);
 	show("status report", "060d91683108108300f0", false);

@@ -507,6 +507,9 @@ static void bad(const char *name, const char *h)
 	if (rc < 0) {
 		if (m.err_pabort >= 0)
 			printf(" -> P-Abort %s", get_value_string(tcap_pabort_cause_names, m.err_pabort));
+		/* a message of unknown type is answered only if its otid can be derived */
+		if (m.err_pabort == TCAP_PABORT_UNRECOGNIZED_MSG_TYPE && m.otid.len)
+			printf(" to otid %s", hex(m.otid.v, m.otid.len));
 		if (m.err_problem_type >= 0)
 			printf(" -> Reject problem=%d/%d invoke=%d", m.err_problem_type, m.err_problem,
 			       m.err_invoke_id);
@@ -565,6 +568,8 @@ static void test_malformed(void)
 
 	bad("empty", "");
 	bad("unknown message type", "630348010100");
+	bad("unknown message type naming its otid", "6306480401020304");
+	bad("unknown message type, dtid first", "6306490401020304");
 	bad("length past buffer", "62104804010203046c03a10102");
 	bad("begin without otid", "620a6c08a106020101020116");
 	bad("end with otid", "640d4801014901016c05a203020101");

@@ -70,6 +70,7 @@ int ber_read(const uint8_t *buf, size_t buf_len, unsigned int depth, struct ber_
 int ber_read_exact(const uint8_t *buf, size_t buf_len, struct ber_tlv *out);
 void ber_iter_init(struct ber_iter *it, const struct ber_tlv *parent, unsigned int parent_depth);
 int ber_iter_next(struct ber_iter *it, struct ber_tlv *child);
+int ber_iter_next_valid(struct ber_iter *it, struct ber_tlv *child);
 int ber_validate(const struct ber_tlv *t, unsigned int depth);
 int ber_get_int(const struct ber_tlv *t, int32_t *out);
 int ber_get_uint(const struct ber_tlv *t, uint32_t *out);
@@ -83,7 +84,22 @@ int ber_put_int(struct msgb *msg, uint32_t id, int32_t v);
 int ber_put_raw(struct msgb *msg, const uint8_t *data, size_t len);
 int ber_open(struct msgb *msg, size_t *mark);
 int ber_close(struct msgb *msg, size_t mark, uint32_t id);
+int ber_begin(struct msgb *msg, uint32_t id, size_t *mark);
+int ber_end(struct msgb *msg, size_t mark);
+
+/*! Most replacements ber_splice_children() makes in one pass. */
+#define BER_EDIT_MAX	4
+
+/*! One replacement for ber_splice_children(). */
+struct ber_edit {
+	const struct ber_tlv *t;	/*!< the child of the parent to replace */
+	bool whole;			/*!< true: \a repl is a complete element; false: new contents */
+	const uint8_t *repl;
+	size_t repl_len;
+};
 
 int ber_reencode(struct msgb *msg, const struct ber_tlv *t, unsigned int depth);
 int ber_splice(struct msgb *out, const uint8_t *buf, size_t buf_len, const struct ber_tlv *path,
 	       unsigned int path_len, bool whole, const uint8_t *repl, size_t repl_len);
+int ber_splice_children(struct msgb *out, const uint8_t *buf, size_t buf_len, const struct ber_tlv *parent,
+			const struct ber_edit *e, unsigned int n);

@@ -211,6 +211,8 @@ int isup_relay_send(struct isup_relay *r, uint32_t dpc, struct isup_msg *m);
 int isup_relay_send_raw(struct isup_relay *r, uint32_t dpc, const uint8_t *data, size_t len);
 /*! Send a message with only a type (RLC without cause, BLA, UBA, UCIC, RSC, ...) on \a cic. */
 int isup_relay_send_simple(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t type);
+/*! Send CFN with \a cause on \a cic (Q.764 §2.9.5.3). */
+int isup_relay_send_cfn(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t cause);
 /*! Send REL with \a cause on \a cic (not tied to a call). */
 int isup_relay_send_rel(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t cause, uint8_t *copy,
 			size_t *copy_len);

@@ -115,8 +115,9 @@ void isup_relay_set_variant(struct isup_relay *r, enum isup_variant v);
 /*! Timers (osmo_tdef, seconds): T1 T5 T7 T9 T35; the VTY's `timer` commands edit them. */
 struct osmo_tdef *isup_relay_tdefs(struct isup_relay *r);
 
-/*! Install the "isup" and "circuit-group" VTY nodes and the show commands, operating on \a r. */
-void isup_vty_init(struct isup_relay *r);
+/*! Install the "isup" and "circuit-group" VTY nodes and the show commands, operating on the
+ *  daemon's relay (g_np700->isup). */
+void isup_vty_init(void);
 /*! Point code as the VTY writes it: 3.8.3 (itu) or 8.8.8 (china); static buffer. */
 const char *isup_pc_str(enum isup_variant v, uint32_t pc);
 

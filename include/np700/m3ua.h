@@ -68,3 +68,6 @@ int np700_mtp_start(struct np700 *g);
 
 /*! Unregister the MTP users (SIGTERM). */
 void np700_mtp_stop(struct np700 *g);
+
+/*! Destroy every cs7 instance (at exit, after np700_mtp_stop()): no signalling afterwards. */
+void np700_mtp_destroy(struct np700 *g);

@@ -169,6 +169,7 @@ int map_op_version_ok(int opcode, int ac, int version);
 /* AddressString / TBCD */
 int map_addr_decode(struct map_addr *a, const struct ber_tlv *t, size_t max_digits);
 int map_addr_encode(uint8_t *buf, size_t buf_len, uint8_t ton, uint8_t npi, const char *digits);
+int map_tbcd_encode(uint8_t *out, size_t out_size, const char *digits);
 int map_imsi_decode(char *out, size_t out_len, const struct ber_tlv *t);
 int map_imsi_encode(uint8_t *buf, size_t buf_len, const char *imsi);
 

@@ -100,5 +100,5 @@ unsigned int map_router_txn_count(const struct map_router *mr);
  *  digits must fit into an ISDN-AddressString (16 digits). \returns 0 or -EINVAL. */
 int map_router_check_rn_prefix(const char *prefix, unsigned int x_len);
 
-/*! Install the "map" VTY node and "show sms" for \a mr. */
-void map_vty_init(struct map_router *mr);
+/*! Install the "map" VTY node and "show sms" for the daemon's router (g_np700->map). */
+void map_vty_init(void);

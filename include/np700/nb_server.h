@@ -107,5 +107,5 @@ void nb_server_recheck_conns(struct nb_server *nb, struct nb_client_cfg *cc);
 
 /*! VTY: "show provisioning clients" body. */
 void nb_server_vty_show_clients(struct vty *vty, struct nb_server *nb);
-/*! Install the "provisioning" VTY node (nb_vty.c). Allocates g->nb. */
+/*! Install the "provisioning" VTY node (nb_vty.c), operating on g_np700->nb. */
 void nb_vty_init(struct np700 *g);

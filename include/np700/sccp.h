@@ -317,5 +317,5 @@ int sccp_relay_reply(struct sccp_relay *r, const struct sccp_ind *ind, const str
 
 /* --- VTY (sccp_vty.c) */
 
-/*! Install the "sccp" node (SCCP_NODE) and "show sccp ..." for relay r. */
-void sccp_vty_init(struct sccp_relay *r);
+/*! Install the "sccp" node (SCCP_NODE) and "show sccp ..." for the daemon's relay (g_np700->sccp). */
+void sccp_vty_init(void);

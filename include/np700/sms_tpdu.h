@@ -26,6 +26,10 @@ struct msgb;
 #define SMS_TON_ALPHANUMERIC	5
 #define SMS_NPI_ISDN		1
 
+/*! Room for any TPDU np700 writes: MAP's SignalInfo carries at most 200 octets, and a rewritten
+ *  address is at most 10 octets longer than the shortest one. */
+#define SMS_TPDU_MAX_LEN	256
+
 /*! VPF (SUBMIT) */
 enum sms_vpf {
 	SMS_VPF_NONE		= 0,
@@ -89,4 +93,6 @@ int sms_tpdu_text(const struct sms_tpdu *t, char *out, size_t out_len);
 int sms_addr_encode(uint8_t *buf, size_t buf_len, uint8_t ton, uint8_t npi, const char *digits);
 int sms_tpdu_rewrite_addr(struct msgb *out, const uint8_t *buf, size_t len, bool mo, uint8_t ton, uint8_t npi,
 			  const char *digits);
+int sms_tpdu_rewrite_addr_buf(uint8_t *out, size_t out_size, const uint8_t *buf, size_t len, bool mo, uint8_t ton,
+			      uint8_t npi, const char *digits);
 int sms_charset(uint8_t dcs);

@@ -6,13 +6,14 @@
  *   hotpath_bench mt DIR M [SEED]   M MT-ForwardSMs through the codec path of the SMS router: SCCP
  *                                   UDT parse, tcap_decode, map_check_invoke, map_dec_fwd_sm,
  *                                   sms_tpdu_decode, sender normalisation, np700_decide,
- *                                   np700_decision_note_call, sms_tpdu_rewrite_addr,
+ *                                   np700_decision_note_call, sms_tpdu_rewrite_addr_buf,
  *                                   map_fwd_sm_rewrite, tcap_enc_begin_invoke, SCCP UDT encode (the
  *                                   correlation IMSI -> X look-up of sms_corr.c is not included: X is
  *                                   given, as the router has it after that hash look-up)
  * Each message picks a random binding of the store (by its generator index; bindings that expire
  * within a minute are skipped) and a caller the binding allows (A; for AX another number), so every
- * decision is "allowed". NP700_GEN_T0 must be the value np700_gen ran with (expiries).
+ * decision is "allowed". NP700_GEN_T0 must be the value np700_gen ran with (expiries); for a fill
+ * stopped early, NP700_GEN_TOTAL the TOTAL it ran with (the shape of the mix).
  * The measured units are bench_iam() and bench_mt(): run under
  *   valgrind --tool=callgrind --toggle-collect=bench_iam (or bench_mt)
  * and divide the collected instructions by M. Prints one line:
@@ -53,7 +54,7 @@
 static void *ctx;
 static struct np700 g;
 static struct np700_store *st;
-static uint64_t total, n_ok;
+static uint64_t total, shape_total, n_ok;
 static uint16_t out_cic;
 static time_t now;
 
@@ -69,7 +70,7 @@ static void pick(struct np700_binding *b, char *caller)
 
 	do {
 		k = (((uint64_t)random() << 31) ^ (uint64_t)random()) % total;
-		make_binding(k, total, b);
+		make_binding(k, shape_total, b);
 	} while (b->expires && b->expires < now + 60);
 	if (b->mode == NP700_MODE_AX)
 		sprintf(caller, "8618%09" PRIu64, k % 1000000000);
@@ -198,7 +199,8 @@ __attribute__((noinline)) int bench_mt(const uint8_t *data, size_t len, const ch
 	struct tcap_msg m;
 	struct sccp_msg in;
 	char sender[24];
-	struct msgb *uim, *parm, *tcm;
+	uint8_t ui[SMS_TPDU_MAX_LEN];
+	struct msgb *parm, *tcm;
 	struct tcap_tid t;
 	int ac, version, problem, rc;
 
@@ -217,13 +219,13 @@ __attribute__((noinline)) int bench_mt(const uint8_t *data, size_t len, const ch
 	if (d.reject)
 		return -1;
 	np700_decision_note_call(st, &d, sender, now);
-	uim = msgb_alloc_c(ctx, 512, "sms");
+	/* as the router: the new TPDU on the stack, the MAP argument and the TCAP message in msgbs */
 	parm = msgb_alloc_c(ctx, 512, "sms");
 	tcm = msgb_alloc_c(ctx, 512, "sms");
-	rc = sms_tpdu_rewrite_addr(uim, f.ui, f.ui_len, false, SMS_TON_NATIONAL, SMS_NPI_ISDN, d.show_callee);
-	if (rc == 0)
-		rc = map_fwd_sm_rewrite(parm, c->param, c->param_len, "460002222222222", msgb_data(uim),
-					msgb_length(uim));
+	rc = sms_tpdu_rewrite_addr_buf(ui, sizeof(ui), f.ui, f.ui_len, false, SMS_TON_NATIONAL, SMS_NPI_ISDN,
+				       d.show_callee);
+	if (rc >= 0)
+		rc = map_fwd_sm_rewrite(parm, c->param, c->param_len, "460002222222222", ui, rc);
 	if (rc == 0) {
 		struct tcap_oid acn;
 		struct sccp_addr cd, cg;
@@ -238,7 +240,6 @@ __attribute__((noinline)) int bench_mt(const uint8_t *data, size_t len, const ch
 		if (rc >= 0 && sccp_msg_encode_buf(out, out_size, &sm, SCCP_VAR_ITU) < 0)
 			rc = -1;
 	}
-	msgb_free(uim);
 	msgb_free(parm);
 	msgb_free(tcm);
 	return rc < 0 ? -1 : 0;
@@ -307,6 +308,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "empty store\n");
 		return 1;
 	}
+	/* a fill stopped early holds bindings 0..total-1 of a mix shaped for NP700_GEN_TOTAL */
+	shape_total = getenv("NP700_GEN_TOTAL") ? strtoull(getenv("NP700_GEN_TOTAL"), NULL, 10) : total;
 	g.plan = np700_numplan_default;
 	g.ctx = ctx;
 	g.store = st;

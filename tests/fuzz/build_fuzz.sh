@@ -29,6 +29,7 @@ nb_fuzz)		corpus=nb		max_len=1300 ;;
 sccp_fuzz)		corpus=sccp		max_len=600 ;;
 tcap_fuzz)		corpus=tcap		max_len=1024 ;;
 sms_fuzz)		corpus=sms		max_len=300 ;;
+vty_fuzz)		corpus=vty		max_len=4096 ;;
 *) echo "unknown fuzz target '$name'" >&2; exit 2 ;;
 esac
 

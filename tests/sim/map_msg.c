@@ -1,5 +1,6 @@
 /* map_msg: build and read SCCP UDT + TCAP + MAP messages for the MAP end-to-end tests
- * (tests/uml/map_*_test.sh), with np700's own codecs (sccp.h, tcap.h, map.h, sms_tpdu.h).
+ * (tests/uml/map_*_test.sh), with np700's own codecs (sccp.h, tcap.h, map.h, sms_tpdu.h) through
+ * the simulators' shared builders (map_sim.h).
  *
  * Builds print one line of hex (the SCCP UDT as ss7-sim's "sccp DPC HEX" sends it); "decode"
  * prints one line of key=value fields; "reply" answers a received UDT (addresses swapped, dtid =
@@ -20,6 +21,8 @@
 #include <np700/sccp.h>
 #include <np700/sms_tpdu.h>
 #include <np700/tcap.h>
+
+#include "map_sim.h"
 
 static struct {
 	uint32_t otid;
@@ -46,6 +49,8 @@ static void usage(void)
 		"    sri CALLED SSN CALLING SSN MSISDN                 sendRoutingInfo (locationInfoRetrieval)\n"
 		"    sri-sm CALLED SSN CALLING SSN MSISDN              sendRoutingInfoForSM (shortMsgGateway)\n"
 		"    mt-fsm CALLED SSN CALLING SSN IMSI TP-OA TEXT     MT-ForwardSM (v3 op 44, v2 forwardSM 46)\n"
+		"    mo-fsm CALLED SSN CALLING SSN MSISDN TP-DA TEXT   MO-ForwardSM (v3 mo-forwardSM 46, v1/v2\n"
+		"                                                      forwardSM): SMS-SUBMIT to TP-DA, SM-RP-DA = -s SCA\n"
 		"  answers to a received UDT (hex):\n"
 		"    reply HEX sri-sm-res IMSI NNN                     SRI-SM result (End)\n"
 		"    reply HEX result                                  empty result (End), e.g. for MT-ForwardSM\n"
@@ -70,23 +75,15 @@ static void print_hex(const uint8_t *d, size_t len)
 
 static void gt_addr(struct sccp_addr *a, const char *digits, const char *ssn)
 {
-	memset(a, 0, sizeof(*a));
-	sccp_addr_set_gt(a, 0, 4, digits, atoi(ssn));
+	map_sim_gt(a, digits, atoi(ssn));
 }
 
 /* SCCP UDT (class 0, return on error) around the TCAP in msg; printed as hex */
 static int print_udt(const struct sccp_addr *called, const struct sccp_addr *calling, struct msgb *tcap)
 {
-	struct sccp_msg m;
 	uint8_t buf[SCCP_MSG_MAX_LEN];
-	int len;
+	int len = map_sim_udt(buf, sizeof(buf), called, calling, tcap);
 
-	if (msgb_length(tcap) > 255) {
-		fprintf(stderr, "TCAP too long for a UDT\n");
-		return 1;
-	}
-	sccp_msg_init_unitdata(&m, called, calling, msgb_data(tcap), msgb_length(tcap), true);
-	len = sccp_msg_encode_buf(buf, sizeof(buf), &m, SCCP_VAR_ITU);
 	if (len < 0) {
 		fprintf(stderr, "SCCP encode failed: %d\n", len);
 		return 1;
@@ -95,89 +92,103 @@ static int print_udt(const struct sccp_addr *called, const struct sccp_addr *cal
 	return 0;
 }
 
-/* SMS-DELIVER: TP-OA (international unless it starts with 700: national), PID 0, GSM 7-bit */
 static int sms_deliver(uint8_t *out, size_t size, const char *oa, const char *text)
 {
-	uint8_t septets[200], *p = out;
-	int n, ud_septets, pad = 0, udh_octets = 0;
-	bool national = !strncmp(oa, "700", 3);
+	const struct map_sim_sms o = {
+		.more = opt.more, .concat_ref = opt.concat_ref, .concat_max = opt.concat_max,
+		.concat_seq = opt.concat_seq,
+	};
 
-	*p++ = (opt.more ? 0 : 0x04) | (opt.concat_ref >= 0 ? 0x40 : 0);
-	n = sms_addr_encode(p, size - 1, national ? SMS_TON_NATIONAL : SMS_TON_INTERNATIONAL, SMS_NPI_ISDN, oa);
+	return map_sim_sms_deliver(out, size, oa, text, &o);
+}
+
+/* SMS-SUBMIT (TS 23.040 9.2.2.2): no VP, TP-MR 0x42, TP-DA (national if it starts with 700, else
+ * international), PID 0, GSM 7-bit text */
+static int sms_submit(uint8_t *out, size_t size, const char *da, const char *text)
+{
+	uint8_t septets[2 * 160], *p = out;
+	int n;
+
+	if (size < 17 || strlen(text) > 160)
+		return -1;
+	*p++ = 0x01;
+	*p++ = 0x42;
+	n = sms_addr_encode(p, 12, !strncmp(da, "700", 3) ? SMS_TON_NATIONAL : SMS_TON_INTERNATIONAL, SMS_NPI_ISDN, da);
 	if (n < 0)
 		return -1;
 	p += n;
 	*p++ = 0x00;	/* PID */
 	*p++ = 0x00;	/* DCS: GSM 7-bit */
-	memcpy(p, "\x62\x11\x82\x21\x00\x00\x00", 7);	/* SCTS 2026-11-28 12:00:00 */
-	p += 7;
 	n = gsm_septet_encode(septets, text);
-	if (opt.concat_ref >= 0) {
-		udh_octets = 6;
-		pad = 1;	/* 6 octets of UDH = 48 bits; the text starts at septet 7 */
-	}
-	ud_septets = n + (udh_octets * 8 + pad) / 7;
-	*p++ = ud_septets;
-	if (udh_octets) {
-		*p++ = 5;
-		*p++ = 0x00;
-		*p++ = 3;
-		*p++ = opt.concat_ref;
-		*p++ = opt.concat_max;
-		*p++ = opt.concat_seq;
-	}
-	p += gsm_septet_pack(p, septets, n, pad);
+	if ((size_t)(p + 1 + (n * 7 + 7) / 8 - out) > size)
+		return -1;
+	*p++ = n;
+	p += gsm_septet_pack(p, septets, n, 0);
 	return p - out;
+}
+
+/* mo-forwardSM-Arg / forwardSM-Arg { sm-RP-DA serviceCentreAddressDA [4], sm-RP-OA msisdn [2], sm-RP-UI }
+ * in a Begin of shortMsgMO-RelayContext (v2/v3) or shortMsgRelayContext (v1) */
+static int mo_fsm(struct msgb *tcap, const char *msisdn, const char *da, const char *text)
+{
+	struct msgb *par = msgb_alloc(1024, "par");
+	uint8_t ui[200], sca[12], oa[12];
+	int n_ui, n_sca, n_oa;
+	size_t mark;
+
+	n_ui = sms_submit(ui, sizeof(ui), da, text);
+	n_sca = map_addr_encode(sca, sizeof(sca), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, opt.sca);
+	n_oa = map_addr_encode(oa, sizeof(oa), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, msisdn);
+	if (n_ui < 0 || n_sca < 0 || n_oa < 0 || ber_open(par, &mark) < 0 ||
+	    ber_put_tlv(par, BER_ID(2, 0, 4), sca, n_sca) < 0 || ber_put_tlv(par, BER_ID(2, 0, 2), oa, n_oa) < 0 ||
+	    ber_put_tlv(par, BER_ID_OCTETSTRING, ui, n_ui) < 0 || ber_close(par, mark, BER_ID_SEQUENCE) < 0) {
+		msgb_free(par);
+		return -EINVAL;
+	}
+	return map_sim_begin(tcap, opt.otid, MAP_AC_SHORT_MSG_MO_RELAY, opt.version, opt.invoke_id,
+			     MAP_OP_MO_FORWARD_SM, par);
 }
 
 static int cmd_begin(int argc, char **argv)
 {
 	struct sccp_addr called, calling;
-	struct msgb *par = msgb_alloc(1024, "par"), *tcap = msgb_alloc(1024, "tcap");
-	struct tcap_oid acn;
-	struct tcap_tid otid;
+	struct msgb *tcap = msgb_alloc(1024, "tcap");
 	const char *cmd = argv[0];
-	int op, ac, rc;
+	int rc;
 
 	if (argc < 6)
 		usage();
 	gt_addr(&called, argv[1], argv[2]);
 	gt_addr(&calling, argv[3], argv[4]);
 	if (!strcmp(cmd, "sri")) {
-		ac = MAP_AC_LOC_INFO_RETRIEVAL;
-		op = MAP_OP_SEND_ROUTING_INFO;
+		struct msgb *par = msgb_alloc(1024, "par");
+
 		rc = map_enc_sri(par, opt.version, MAP_TON_NATIONAL, MAP_NPI_ISDN, argv[5], "8613200001");
+		if (rc >= 0)
+			rc = map_sim_begin(tcap, opt.otid, MAP_AC_LOC_INFO_RETRIEVAL, opt.version, opt.invoke_id,
+					   MAP_OP_SEND_ROUTING_INFO, par);
 	} else if (!strcmp(cmd, "sri-sm")) {
-		ac = MAP_AC_SHORT_MSG_GATEWAY;
-		op = MAP_OP_SEND_ROUTING_INFO_FOR_SM;
-		rc = map_enc_sri_sm(par, MAP_TON_NATIONAL, MAP_NPI_ISDN, argv[5], true, MAP_TON_INTERNATIONAL,
-				    MAP_NPI_ISDN, opt.sca);
+		rc = map_sim_sri_sm(tcap, opt.otid, opt.version, opt.invoke_id, MAP_TON_NATIONAL, argv[5], opt.sca);
 	} else if (!strcmp(cmd, "mt-fsm")) {
 		uint8_t ui[200];
 		int ui_len;
 
 		if (argc < 8)
 			usage();
-		ac = opt.version >= 2 ? MAP_AC_SHORT_MSG_MT_RELAY : MAP_AC_SHORT_MSG_MO_RELAY;
-		op = opt.version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM;
 		ui_len = sms_deliver(ui, sizeof(ui), argv[6], argv[7]);
 		if (ui_len < 0)
 			usage();
-		rc = map_enc_fwd_sm(par, argv[5], MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, opt.sca, ui, ui_len, opt.more);
+		rc = map_sim_fwd_sm(tcap, opt.otid, opt.version, opt.invoke_id, argv[5], opt.sca, ui, ui_len, opt.more);
+	} else if (!strcmp(cmd, "mo-fsm")) {
+		if (argc < 8)
+			usage();
+		rc = mo_fsm(tcap, argv[5], argv[6], argv[7]);
 	} else {
 		usage();
 		return 2;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "MAP encode failed: %d\n", rc);
-		return 1;
-	}
-	map_acn(&acn, ac, opt.version);
-	tcap_tid_set(&otid, opt.otid);
-	rc = tcap_enc_begin_invoke(tcap, &otid, opt.version >= 2 ? &acn : NULL, opt.invoke_id, op,
-				   msgb_data(par), msgb_length(par));
-	if (rc < 0) {
-		fprintf(stderr, "TCAP encode failed: %d\n", rc);
+		fprintf(stderr, "encode failed: %d\n", rc);
 		return 1;
 	}
 	return print_udt(&called, &calling, tcap);
@@ -198,32 +209,25 @@ static int cmd_reply(int argc, char **argv)
 	struct sccp_msg m;
 	struct tcap_msg t;
 	struct msgb *par = msgb_alloc(1024, "par"), *tcap = msgb_alloc(1024, "tcap");
-	const struct tcap_oid *aare = NULL;
+	const struct tcap_oid *aare;
 	const struct tcap_component *c;
-	const char *err;
-	int n, rc, ac = 0, version = 1;
+	int n, rc, ac, version;
 
 	if (argc < 3)
 		usage();
 	n = parse_hex(buf, sizeof(buf), argv[1]);
-	if (n < 0 || sccp_msg_parse(&m, buf, n, SCCP_VAR_ITU, &err) < 0 || tcap_decode(&t, m.data, m.data_len) < 0) {
+	if (n < 0 || map_sim_parse(&m, &t, buf, n) < 0) {
 		fprintf(stderr, "cannot decode the message to answer\n");
 		return 1;
 	}
-	if (t.dlg.pdu == TCAP_DLG_AARQ) {
-		aare = &t.dlg.acn;
-		map_acn_parse(&t.dlg.acn, &ac, &version);
-	}
+	aare = map_sim_aare(&t, &ac, &version);
 	c = tcap_first_comp(&t, TCAP_COMP_INVOKE);
 	if (!c && strcmp(argv[2], "abort-acn") && strcmp(argv[2], "next")) {
 		fprintf(stderr, "no invoke to answer\n");
 		return 1;
 	}
 	if (!strcmp(argv[2], "sri-sm-res") && argc >= 5) {
-		rc = map_enc_sri_sm_res(par, argv[3], MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, argv[4], NULL);
-		if (rc >= 0)
-			rc = tcap_enc_end_result(tcap, &t.otid, aare, c->invoke_id, c->opcode, msgb_data(par),
-						 msgb_length(par));
+		rc = map_sim_sri_sm_res(tcap, &t, c, argv[3], argv[4]);
 	} else if (!strcmp(argv[2], "result-continue")) {
 		/* more messages to send: keep the dialogue open (TC-CONTINUE with the result) */
 		struct tcap_tid otid;
@@ -348,6 +352,25 @@ static void decode_param(const struct tcap_component *c, int version)
 	}
 }
 
+/* the SM-EnumeratedDeliveryFailureCause of an sm-DeliveryFailure parameter (v2+: inside a SEQUENCE) */
+static void print_sm_failure_cause(const struct tcap_component *c)
+{
+	struct ber_tlv t, child;
+	struct ber_iter it;
+	int32_t cause;
+
+	if (!c->param || ber_read_exact(c->param, c->param_len, &t) < 0)
+		return;
+	if (BER_TLV_ID(&t) == BER_ID_SEQUENCE) {
+		ber_iter_init(&it, &t, 0);
+		if (ber_iter_next(&it, &child) <= 0)
+			return;
+		t = child;
+	}
+	if (BER_TLV_ID(&t) == BER_ID_ENUMERATED && ber_get_int(&t, &cause) == 0)
+		printf(" sm_cause=%d", cause);
+}
+
 static int cmd_decode(int argc, char **argv)
 {
 	uint8_t buf[SCCP_MSG_MAX_LEN];
@@ -396,6 +419,8 @@ static int cmd_decode(int argc, char **argv)
 			printf(" op=%d", c->opcode);
 		if (c->type == TCAP_COMP_RETURN_ERROR)
 			printf(" error=%d", c->error_code);
+		if (c->type == TCAP_COMP_RETURN_ERROR && c->error_code == MAP_ERR_SM_DELIVERY_FAILURE)
+			print_sm_failure_cause(c);
 		if (c->type == TCAP_COMP_REJECT)
 			printf(" problem=%d/%d", c->problem_type, c->problem);
 		decode_param(c, version);

@@ -26,6 +26,7 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 
+#include "map_load.h"
 #include "sim_msg.h"
 
 #define MAX_DATA	1024
@@ -61,7 +62,7 @@ struct auto_rule {
 	int reply_len[MAX_REPLIES];
 };
 
-enum wait_kind { W_NONE, W_ACTIVE, W_SLEEP, W_EXPECT, W_EXPECT_NONE, W_LOAD };
+enum wait_kind { W_NONE, W_ACTIVE, W_SLEEP, W_EXPECT, W_EXPECT_NONE, W_LOAD, W_MAP_LOAD };
 
 /* "load": many calls IAM -> (ACM) ANM -> REL -> RLC, one at a time on each CIC of a range */
 #define MAX_LOAD_CICS	4096
@@ -411,7 +412,7 @@ static int sim_prim_cb(struct osmo_prim_hdr *oph, void *priv)
 	memcpy(m->data, msgb_l2(msg), m->len);
 	msgb_free(msg);
 
-	if (load_rx(m)) {
+	if (load_rx(m) || map_load_rx(m->si, m->opc, m->sls, m->data, m->len)) {
 		talloc_free(m);
 		return 0;
 	}
@@ -536,6 +537,34 @@ static int cmd_auto(char **argv, int argc)
 	return 0;
 }
 
+/* the MAP load mode (map_load.c): SCCP from the own PC; the script waits while a load runs */
+static int map_load_tx(uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
+{
+	return tx(SIM_SI_SCCP, sim.inst->cfg.primary_pc, dpc, sls, data, len);
+}
+
+static void map_load_done(void)
+{
+	sim.wait = W_NONE;
+	script_run();
+}
+
+static const struct map_load_io map_load_io = {
+	.tx = map_load_tx,
+	.parse_pc = parse_pc,
+	.opt = opt_val,
+	.done = map_load_done,
+};
+
+static int cmd_map_load(char **argv, int argc)
+{
+	int rc = map_load_cmd(argv, argc);
+
+	if (rc == 1)
+		sim.wait = W_MAP_LOAD;
+	return rc < 0 ? -1 : 0;
+}
+
 /* one script line; returns -1 on a syntax error */
 static int exec_line(char *line)
 {
@@ -578,6 +607,8 @@ static int exec_line(char *line)
 		return cmd_auto(argv, argc);
 	if (!strcmp(argv[0], "load"))
 		return cmd_load(argv, argc);
+	if (!strncmp(argv[0], "map-", 4))
+		return cmd_map_load(argv, argc);
 	if (argc < 3)
 		return -1;
 	dpc = parse_pc(argv[1]);
@@ -827,6 +858,18 @@ static void usage(void)
 	       "                                 REL, RLC, one at a time per CIC of the range (the peer\n"
 	       "                                 answers: auto IAM ACM ANM, auto REL RLC); prints\n"
 	       "                                 LOAD calls= answered= done= failed= seconds= cps= cpu=\n"
+	       "  map-respond hlr [nnn=GT] [imsi-prefix=46000]   answer every SendRoutingInfoForSM Begin with\n"
+	       "                                 an End: IMSI = prefix + last 10 digits of the MSISDN, network\n"
+	       "                                 node number GT (8613200003)\n"
+	       "  map-respond msc | off          answer every MT-ForwardSM/forwardSM Begin with an empty result;\n"
+	       "                                 at exit: MAPRESPOND sri_sm=N fsm=N (answers sent)\n"
+	       "  map-load DPC SMS WINDOW MSISDN SENDER [count=K] [route=PREFIX:DPC,...] [gt=GT]\n"
+	       "           [version=3] [dlg-timeout=MS] [timeout=MS]   SMSC: SMS SMS, WINDOW in flight, each\n"
+	       "                                 SendRoutingInfoForSM for MSISDN+(i%%K) to DPC, then MT-ForwardSM\n"
+	       "                                 from SENDER+(i%%K) to the returned IMSI and node (DPC by route=,\n"
+	       "                                 else DPC); SCCP calling GT = gt= (8613100004); prints\n"
+	       "                                 MAPLOAD sms= started= ok= failed= errors= aborts= timeouts=\n"
+	       "                                 other= stray= seconds= sms_per_s= ops_per_s= cpu=\n"
 	       "  sleep MS | echo TEXT | exit [CODE]\n"
 	       "Output on stdout, one line each: READY name= pc=, then\n"
 	       "  RX|TX si=5 opc=1.1.2 dpc=1.1.3 sls=0 cic=1 type=IAM len=N hex=<user part incl. CIC>\n"
@@ -902,6 +945,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ss7-sim: cannot set up the M3UA stack\n");
 		exit(2);
 	}
+	map_load_init(sim.ctx, &map_load_io);
 
 	if (sim.script_file && strcmp(sim.script_file, "-")) {
 		char *text;
@@ -942,6 +986,7 @@ int main(int argc, char **argv)
 
 	while (!sim.done)
 		osmo_select_main_ctx(0);
+	map_load_summary();
 	fflush(stdout);
 	return sim.exit_code;
 }

@@ -91,7 +91,7 @@ _sw_has() {
 }
 
 sw_none() {
-	sleep "$(awk -v ms="${3:-500}" 'BEGIN { print ms / 1000 }')"
+	sleep "$(awk -v ms="${3:-500}" -v k="${WAIT_SCALE:-1}" 'BEGIN { print ms * k / 1000 }')"
 	! _sw_has "$1" "$2"
 }
 

@@ -24,7 +24,16 @@
 #   field LINE KEY                the value of KEY=... in an RX/TX line
 #   wait_line FILE REGEX [SECS]   wait until FILE has a line matching REGEX
 #   check DESCRIPTION CMD...      run CMD; print "ok"/"FAIL" with DESCRIPTION; count failures
-#   finish                        summary; exit 1 if any check failed
+#   np700_stop                    SIGTERM to np700: it must exit 0; checks the valgrind logs (if any)
+#   finish                        np700_stop, summary; exit 1 if any check failed
+#
+# np700 under a checker (opt-in, variables passed through uml_run.sh):
+#   NP700_VALGRIND=1     np700 runs under valgrind memcheck, one log per process in
+#                        $SCRATCH/valgrind-np700.PID.log; np700_stop (finish) checks: no error, no
+#                        definite leak, and the stopped np700's leak check ran. Waits scale by 6.
+#   NP700_WRAP=CMD       any command prefix for np700 (word-split; overrides the valgrind command)
+#   NP700_WAIT_SCALE=N   multiplies the waits of wait_for, wait_line, the VTY time-outs and sw_none
+#                        (default 1): np700 under valgrind is 10-30 times slower. Only waits grow.
 
 : "${SCRATCH:?run this through tests/uml/uml_run.sh}"
 : "${NP700_SRC:?}"
@@ -38,6 +47,16 @@ STP_VTY_PORT=4239
 NP700_VTY_PORT=4290
 PCAP=$SCRATCH/lo.pcapng
 export UML_DIR NODES SS7_SIM NP700_BIN PCAP
+
+if [ "${NP700_VALGRIND:-0}" = 1 ]; then
+	# definite leaks only: talloc hands out pointers past its chunk header, so every talloc block
+	# still referenced looks "possibly lost"
+	NP700_WRAP=${NP700_WRAP:-valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
+--show-leak-kinds=definite --errors-for-leak-kinds=definite --num-callers=30 \
+--suppressions=$UML_DIR/valgrind.supp --log-file=$SCRATCH/valgrind-np700.%p.log}
+	NP700_WAIT_SCALE=${NP700_WAIT_SCALE:-6}
+fi
+WAIT_SCALE=${NP700_WAIT_SCALE:-1}
 
 declare -A _sim_pid
 declare -a _pids
@@ -68,9 +87,9 @@ die() {
 	exit 1
 }
 
-# wait_for SECS CMD...: poll every 0.1 s until CMD succeeds, at most SECS seconds
+# wait_for SECS CMD...: poll every 0.1 s until CMD succeeds, at most SECS (times WAIT_SCALE) seconds
 wait_for() {
-	local deadline=$(($(date +%s) + $1))
+	local deadline=$(($(date +%s) + $1 * WAIT_SCALE))
 	shift
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
@@ -101,6 +120,7 @@ check() {
 }
 
 finish() {
+	np700_stop
 	echo "$((_checks - _failures)) of $_checks checks passed"
 	[ "$_failures" = 0 ]
 	exit $?
@@ -111,12 +131,12 @@ stp_vty() {
 }
 
 np700_vty() {
-	python3 "$UML_DIR/vty_cmd.py" --timeout "${VTY_TIMEOUT:-10}" "$NP700_VTY_PORT" "$@"
+	python3 "$UML_DIR/vty_cmd.py" --timeout "$((${VTY_TIMEOUT:-10} * WAIT_SCALE))" "$NP700_VTY_PORT" "$@"
 }
 
 # one quick attempt, for polling
 _vty_up() {
-	python3 "$UML_DIR/vty_cmd.py" --timeout 1 "$1" "show version"
+	python3 "$UML_DIR/vty_cmd.py" --timeout "$WAIT_SCALE" "$1" "show version"
 }
 
 _m3ua_listening() {
@@ -177,7 +197,8 @@ np700_launch() {
 		cfg=$SCRATCH/np700.cfg
 		np700_config >"$cfg"
 	fi
-	"$NP700_BIN" -c "$cfg" >>"$SCRATCH/np700.log" 2>&1 &
+	# shellcheck disable=SC2086
+	${NP700_WRAP:-} "$NP700_BIN" -c "$cfg" >>"$SCRATCH/np700.log" 2>&1 &
 	_track $!
 	NP700_PID=$!
 	wait_for 10 _vty_up "$NP700_VTY_PORT" || { tail -20 "$SCRATCH/np700.log"; die "np700 VTY not reachable"; }
@@ -187,6 +208,50 @@ np700_launch() {
 np700_start() {
 	np700_launch "$@"
 	wait_asp_active np700 15 || { tail -20 "$SCRATCH/np700.log"; die "np700's ASP not active in osmo-stp"; }
+}
+
+# running: alive and not a zombie waiting to be reaped
+_running() {
+	[ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" != Z ]
+}
+
+np700_stop() {
+	local pid=${NP700_PID:-} rc
+	[ -n "$pid" ] || return 0
+	NP700_PID=
+	if _running "$pid"; then
+		kill -TERM "$pid"
+		if ! wait_for 30 eval "! _running $pid"; then
+			kill -KILL "$pid"
+			echo "np700 did not stop on SIGTERM; log tail:"
+			tail -5 "$SCRATCH/np700.log"
+		fi
+	fi
+	wait "$pid"
+	rc=$?
+	check "np700 stops on SIGTERM with exit status 0 (got $rc)" test "$rc" = 0
+	[ "${NP700_VALGRIND:-0}" = 1 ] && _valgrind_check "$pid"
+	return 0
+}
+
+# the valgrind logs: every np700 of the test (one killed with SIGKILL leaves a log without a
+# summary, but the errors it met are in it); with --show-leak-kinds=definite, a stack trace in a
+# log is an error or a definite leak
+_valgrind_check() {
+	local last=$SCRATCH/valgrind-np700.$1.log logs
+	logs=$(ls "$SCRATCH"/valgrind-np700.*.log 2>/dev/null)
+	check "valgrind wrote a log for the stopped np700" test -s "$last"
+	[ -n "$logs" ] || return 0
+	# shellcheck disable=SC2086
+	if grep -qE '^==[0-9]+== +(at|by) 0x' $logs; then
+		# shellcheck disable=SC2086
+		grep -hE -B3 -A30 -m3 '^==[0-9]+== +at 0x' $logs | head -150
+	fi
+	# shellcheck disable=SC2086
+	check "valgrind: no error and no definite leak in np700 ($(echo $logs | wc -w) log(s))" \
+		eval "! grep -qE '^==[0-9]+== +(at|by) 0x' $(echo $logs)"
+	check "valgrind: the leak check ran at np700's exit, 0 errors" grep -q 'ERROR SUMMARY: 0 errors' "$last"
+	grep -hE 'ERROR SUMMARY|definitely lost|possibly lost|in use at exit' "$last" | sed 's/^/  /'
 }
 
 asp_state() {

@@ -3,7 +3,7 @@
 # network as map_sms_test.sh; responders of tests/uml/map_lib.sh):
 #  1. HLR error: the recipient's HLR answers unknownSubscriber -> unidentifiedSubscriber at the SMSC;
 #  2. MSC error: absentSubscriberSM -> absentSubscriberSM at the SMSC;
-#  3. peer timeout: the MSC never answers -> systemFailure at the SMSC after peer-timeout (6 s);
+#  3. peer timeout: the MSC never answers -> systemFailure at the SMSC after peer-timeout;
 #  4. v3 refused: the MSC refuses shortMsgMT-RelayContext v3 (U-ABORT, ACN not supported, v2
 #     offered) -> np700 retries with forwardSM v2, the SMSC gets the result;
 #  5. the recipient's HLR has no GT route -> systemFailure at the SMSC;
@@ -49,7 +49,7 @@ sms() {
 	nnn=$(dfield "$SRI_ANS" nnn)
 	[ -n "$imsi" ] || { echo "$SRI_ANS"; return 1; }
 	map_send smsc "$(map_msg -o "$o2" "$@" mt-fsm "$nnn" 8 "$SMSC_GT" 8 "$imsi" "$sender" "$text")"
-	ANS=$(map_wait smsc "dtid=$o2" 15)
+	ANS=$(map_wait smsc "dtid=$o2" $((MAP_PEER_TIMEOUT + 9)))
 }
 
 log "HLR error"
@@ -71,7 +71,7 @@ t0=$(date +%s)
 sms $X_AXB $A "no answer"
 t1=$(date +%s)
 expect_match "SMSC: systemFailure after the timeout" "$ANS" "tcap=End .*comp=ReturnError error=34\$"
-check "the error came after peer-timeout 6 s ($((t1 - t0)) s)" test $((t1 - t0)) -ge 6
+check "the error came after peer-timeout $MAP_PEER_TIMEOUT s ($((t1 - t0)) s)" test $((t1 - t0)) -ge $MAP_PEER_TIMEOUT
 sleep 0.5
 echo "after the timeout the MSC got: $(tail -1 "$SCRATCH/dec-msc.txt")"
 

@@ -10,13 +10,19 @@
 #               | silent
 #   msc:        ok (empty result; in a Continue while more messages are announced) | error CODE [CAUSE] | silent | refuse-v3 (U-ABORT ACN not
 #               supported offering v2 to a v3 Begin, result to v2)
-#   smsc, gmsc: silent (they only record)
+#   smsc:       silent (it only records) | ok (empty result: the answer to an MO-ForwardSM) | error CODE [CAUSE]
+#   gmsc:       silent (it only records)
 #
 #   map_config                    np700_config plus GT routes to the MAP nodes, X -> np700, map
-#                                 peer-timeout 6 (the responders are bash loops), DMAP debug logging
+#                                 peer-timeout MAP_PEER_TIMEOUT (10 s times WAIT_SCALE: the responders
+#                                 are bash loops, slow when the host is busy),
+#                                 DMAP debug logging
 #   map_sim_start NAME [MODE]     start node NAME and its responder
 #   map_mode NAME MODE...         change the responder's mode
 #   map_send NAME HEX             NAME sends the SCCP message HEX to np700
+#   map_mo SENDER TP-DA TEXT [OPTS...]  the MSC sends an MO-ForwardSM (map_msg OPTS) to np700's GT for
+#                                 the SMSC SMSC_GT; sets MO_OTID and MO_ANS (the MSC's decoded answer,
+#                                 waited for MO_WAIT s, default MAP_PEER_TIMEOUT + 5)
 #   map_msg ARGS...               tests/sim/map_msg
 #   map_wait NAME REGEX [SECS]    wait for a decoded line of NAME matching REGEX; print it
 #   dfield LINE KEY               a field of a decoded line
@@ -24,6 +30,7 @@
 #                                 (only messages whose hex contains SUB are decoded: processes are slow in UML)
 
 MAP_MSG=${MAP_MSG:-$NP700_BUILD/tests/sim/map_msg}
+MAP_PEER_TIMEOUT=$((10 * ${WAIT_SCALE:-1}))
 NP700_GT=8613900001
 SMSC_GT=8613100004
 MSC_GT=8613200003
@@ -35,7 +42,7 @@ map_config() {
 	r="$routes\n gt-route 86138 pc 1.2.2 ssn 6\n gt-route 86137 pc 1.2.5 ssn 6\n gt-route 700 pc 1.1.1 ssn 0"
 	np700_config | sed \
 		-e "s|^ local-ssn 8\$| local-ssn 8\n$r|" \
-		-e 's|^ peer-timeout .*| peer-timeout 6|' \
+		-e "s|^ peer-timeout .*| peer-timeout $MAP_PEER_TIMEOUT|" \
 		-e 's|^\( *logging level set-all notice\)$|\1\n logging level map debug|'
 }
 
@@ -51,6 +58,16 @@ map_mode() {
 
 map_send() {
 	echo "sccp np700 $2" >&"${_map_fd[$1]}"
+}
+
+_mo_otid=$((0x61000000))
+map_mo() {
+	local sender=$1 da=$2 text=$3
+	shift 3
+	_mo_otid=$((_mo_otid + 1))
+	MO_OTID=$(printf %08x $_mo_otid)
+	map_send msc "$(map_msg -o "$MO_OTID" "$@" mo-fsm "$NP700_GT" 8 "$MSC_GT" 8 "$sender" "$da" "$text")"
+	MO_ANS=$(map_wait msc "dtid=$MO_OTID" "${MO_WAIT:-$((MAP_PEER_TIMEOUT + 5))}")
 }
 
 # the responder of node $1: one decoded line per received message, the answer by the mode file

@@ -52,7 +52,7 @@ sms() {
 	nnn=$(dfield "$SRI_ANS" nnn)
 	[ -n "$imsi" ] || { echo "$SRI_ANS"; return 1; }
 	map_send smsc "$(map_msg -o "$o2" "$@" mt-fsm "$nnn" 8 "$SMSC_GT" 8 "$imsi" "$sender" "$text")"
-	ANS=$(map_wait smsc "dtid=$o2" 15)
+	ANS=$(map_wait smsc "dtid=$o2" $((MAP_PEER_TIMEOUT + 9)))
 }
 
 imsi_of() {

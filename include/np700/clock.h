@@ -1,0 +1,20 @@
+/*! \file clock.h
+ *  The wall clock as np700's signalling code reads it (call and SMS record timestamps, rates,
+ *  dialogue ages). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+/*! Microseconds since the epoch (osmo_gettimeofday(), so tests can override it). With the
+ *  per-iteration cache on, the first call after np700_clock_tick() reads the clock and the
+ *  following ones return that reading. */
+uint64_t np700_now_us(void);
+/*! Seconds since the epoch, as np700_now_us(). */
+time_t np700_now(void);
+/*! Turn the per-iteration cache on (the daemon's event loop) or off (the default: every call
+ *  reads the clock, as the unit tests with an overridden clock expect). */
+void np700_clock_cache(bool on);
+/*! A new event-loop iteration begins: the next np700_now_us() reads the clock again. */
+void np700_clock_tick(void);
