@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -372,12 +373,30 @@ static int run_server(const char *dir, size_t map_size, void (*client)(void))
 	struct sockaddr_in sa;
 	socklen_t sl = sizeof(sa);
 	pid_t pid;
-	int rc, status;
+	int rc, status = 0, fds[2];
+	time_t deadline;
+
+	/* The client is forked before the store exists: the store's writer thread could hold a lock
+	 * (malloc's, ASan's allocator's) at fork() time, and the child would wait on it for ever.
+	 * The child learns the server's port through a pipe. */
+	fflush(stdout);
+	if (pipe(fds) < 0)
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[1]);
+		if (read(fds[0], &port, sizeof(port)) != sizeof(port))
+			_exit(1);
+		client();
+		fflush(stdout);
+		_exit(0);
+	}
+	close(fds[0]);
 
 	rc = np700_store_open(ctx, &cfg, &st);
 	if (rc) {
 		printf("store open failed: %d\n", rc);
-		return 1;
+		goto no_client;
 	}
 	setup_store(st);
 
@@ -392,23 +411,33 @@ static int run_server(const char *dir, size_t map_size, void (*client)(void))
 	cc->customers[cc->num_customers++] = 1;
 	if (nb_server_start(nb, st, &np700_numplan_default) < 0) {
 		printf("server start failed\n");
-		return 1;
+		goto no_client;
 	}
 	getsockname(nb->link->ofd.fd, (struct sockaddr *)&sa, &sl);
 	port = ntohs(sa.sin_port);
+	if (write(fds[1], &port, sizeof(port)) != sizeof(port))
+		printf("cannot pass the port to the client\n");
+	close(fds[1]);
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		client();
-		fflush(stdout);
-		_exit(0);
-	}
-	while (waitpid(pid, &status, WNOHANG) == 0)
+	/* a hung client fails the test instead of hanging it */
+	deadline = time(NULL) + 300;
+	while ((rc = waitpid(pid, &status, WNOHANG)) == 0 && time(NULL) < deadline)
 		osmo_select_main_ctx(1);
+	if (rc == 0) {
+		printf("client did not finish within 300 s\n");
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		status = 1 << 8;
+	}
 	nb_server_stop(nb);
 	np700_store_close(st);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+
+no_client:
+	/* the child reads end-of-file and leaves */
+	close(fds[1]);
+	waitpid(pid, &status, 0);
+	return 1;
 }
 
 static void all_but_full(void)
