@@ -2,15 +2,5 @@
 # ISUP relay end to end in User-Mode Linux (real SCTP, osmo-stp, switch simulators, np700):
 # circuit reset (RSC) and group reset (GRS/GRA) from either switch during a call, dual seizure.
 # See tests/uml/isup_circuit_test.sh. Run by contrib/test.sh with NP700_SRC and NP700_BUILD set.
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-export NP700_SRC=${NP700_SRC:-$(cd "$here/../.." && pwd)}
-export NP700_BUILD=${NP700_BUILD:-$NP700_SRC/build/normal}
-for f in "$NP700_BUILD/src/np700" "$NP700_BUILD/src/np700-ctl" "$NP700_BUILD/tests/sim/ss7-sim"; do
-	[ -x "$f" ] || { echo "uml_isup_circuit.sh: $f is not built"; exit 1; }
-done
-start=$(date +%s.%N)
-"$NP700_SRC/tests/uml/uml_run.sh" -t "${UML_TIMEOUT:-180}" "$NP700_SRC/tests/uml/isup_circuit_test.sh"
-rc=$?
-awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "uml_isup_circuit.sh: %.1f s wall clock\n", e - s }'
-exit $rc
+. "$(dirname "$0")/../uml/e2e.sh"
+uml_scenario 180 isup_circuit_test.sh

@@ -1,15 +1,5 @@
 #!/bin/bash
 # Overload: offered call load above the admission limits; shed with cause 42, VTY responsive (issue 6 item 4)
 # See tests/uml/overload_test.sh. Run by contrib/test.sh with NP700_SRC and NP700_BUILD set.
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-export NP700_SRC=${NP700_SRC:-$(cd "$here/../.." && pwd)}
-export NP700_BUILD=${NP700_BUILD:-$NP700_SRC/build/normal}
-for f in "$NP700_BUILD/src/np700" "$NP700_BUILD/src/np700-ctl" "$NP700_BUILD/tests/sim/ss7-sim"; do
-	[ -x "$f" ] || { echo "uml_overload.sh: $f is not built"; exit 1; }
-done
-start=$(date +%s.%N)
-"$NP700_SRC/tests/uml/uml_run.sh" -t "${UML_TIMEOUT:-120}" "$NP700_SRC/tests/uml/overload_test.sh"
-rc=$?
-awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "uml_overload.sh: %.1f s wall clock\n", e - s }'
-exit $rc
+. "$(dirname "$0")/../uml/e2e.sh"
+uml_scenario 120 overload_test.sh

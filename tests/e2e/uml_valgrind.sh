@@ -12,27 +12,18 @@
 # any of its own checks. The scripts' waits are 6 times longer (NP700_WAIT_SCALE); no check is
 # weakened. Run by contrib/test.sh with NP700_SRC and NP700_BUILD set.
 #   env: UML_TIMEOUT (per scenario, default 600), NP700_VALGRIND_TESTS (default: the three above)
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-export NP700_SRC=${NP700_SRC:-$(cd "$here/../.." && pwd)}
-export NP700_BUILD=${NP700_BUILD:-$NP700_SRC/build/normal}
-for f in "$NP700_BUILD/src/np700" "$NP700_BUILD/src/np700-ctl" "$NP700_BUILD/tests/sim/ss7-sim" \
-	"$NP700_BUILD/tests/sim/map_msg"; do
-	[ -x "$f" ] || { echo "uml_valgrind.sh: $f is not built"; exit 1; }
-done
+. "$(dirname "$0")/../uml/e2e.sh"
 command -v valgrind >/dev/null || { echo "uml_valgrind.sh: valgrind is not installed (contrib/deps.sh)"; exit 1; }
 
 export NP700_VALGRIND=1
 rc=0
 for t in ${NP700_VALGRIND_TESTS:-isup_calls isup_reject map_sms}; do
-	start=$(date +%s.%N)
 	echo "=== $t under valgrind"
-	if "$NP700_SRC/tests/uml/uml_run.sh" -t "${UML_TIMEOUT:-600}" "$NP700_SRC/tests/uml/${t}_test.sh"; then
+	if uml_scenario 600 "${t}_test.sh"; then
 		echo "PASS: $t under valgrind"
 	else
 		echo "FAIL: $t under valgrind"
 		rc=1
 	fi
-	awk -v s="$start" -v e="$(date +%s.%N)" -v t="$t" 'BEGIN { printf "%s: %.1f s wall clock\n", t, e - s }'
 done
 exit $rc
