@@ -1,7 +1,13 @@
 /* The clock of the signalling code. In User-Mode Linux, where the benchmarks run, every
  * gettimeofday() is a trapped system call, and a call or an SMS reads the time for each record
- * timestamp, the admission rate and the dialogue ages: with the cache on, one event-loop
- * iteration (the handling of what one poll() returned) reads it once. */
+ * timestamp, the admission rate and the dialogue ages, and libosmocore once more for every timer
+ * it schedules (osmo_timer_schedule() calls osmo_gettimeofday()). With the cache on, one
+ * event-loop iteration (the handling of what one poll() returned) reads it once: np700's first
+ * reading also becomes libosmocore's (osmo_gettimeofday_override) until the iteration ends.
+ * The override is off while libosmocore itself prepares the poll() and fires the timers after
+ * it, so timers are computed from a fresh clock; it is only on from a reading taken after
+ * poll() returned, so a timer scheduled while handling a message starts at the message's
+ * arrival, not at the previous iteration. */
 #include <sys/time.h>
 
 #include <osmocom/core/timer.h>
@@ -24,6 +30,8 @@ uint64_t np700_now_us(void)
 	if (cache_on) {
 		cached_us = us;
 		cached = true;
+		osmo_gettimeofday_override_time = tv;
+		osmo_gettimeofday_override = true;
 	}
 	return us;
 }
@@ -35,11 +43,13 @@ time_t np700_now(void)
 
 void np700_clock_cache(bool on)
 {
+	np700_clock_tick();
 	cache_on = on;
-	cached = false;
 }
 
 void np700_clock_tick(void)
 {
+	if (cached)
+		osmo_gettimeofday_override = false;
 	cached = false;
 }

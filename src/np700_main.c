@@ -220,6 +220,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	np700_clock_cache(false);
 	LOGP(DMAIN, LOGL_NOTICE, "np700 exiting on signal\n");
 	np700_modules_stop(g_np700);
 	/* the VTY's sockets are in libosmocore's global list: close them before the memory goes */

@@ -9,12 +9,14 @@
 
 /*! Microseconds since the epoch (osmo_gettimeofday(), so tests can override it). With the
  *  per-iteration cache on, the first call after np700_clock_tick() reads the clock and the
- *  following ones return that reading. */
+ *  following ones, and libosmocore's osmo_gettimeofday() (timers), return that reading until
+ *  the next np700_clock_tick(). */
 uint64_t np700_now_us(void);
 /*! Seconds since the epoch, as np700_now_us(). */
 time_t np700_now(void);
 /*! Turn the per-iteration cache on (the daemon's event loop) or off (the default: every call
  *  reads the clock, as the unit tests with an overridden clock expect). */
 void np700_clock_cache(bool on);
-/*! A new event-loop iteration begins: the next np700_now_us() reads the clock again. */
+/*! A new event-loop iteration begins (call it before osmo_select_main()): the next
+ *  np700_now_us() reads the clock again, and libosmocore reads its own until then. */
 void np700_clock_tick(void);

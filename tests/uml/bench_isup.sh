@@ -8,6 +8,7 @@
 # call for both, and the ratio. Not part of contrib/test.sh. From the host:
 #   NP700_BUILD=/path/to/build tests/uml/uml_run.sh tests/uml/bench_isup.sh [CALLS [WINDOW]]
 # (contrib/bench.sh runs it if present). np700 logs at notice level and writes its call records.
+# NP700_BENCH_STRACE=1 (passed through uml_run.sh) adds system-call counts per message.
 set -u
 . "$NP700_SRC/tests/uml/lib.sh"
 
@@ -34,14 +35,42 @@ np700_start "$SCRATCH/np700.cfg"
 sim_start swb -q -e 'auto IAM ACM ANM' -e 'auto REL RLC'
 SWB_PID=${_sim_pid[swb]}
 
+# NP700_BENCH_STRACE=1: strace -c attached to osmo-stp and np700 during each load (the CPU figures are
+# then those of traced processes: use the counts, not the times); strace_report prints system
+# calls per message of each
+declare -a _strace_pids
+strace_start() {	# run name
+	local p
+	_strace_pids=()
+	for p in stp:"$STP_PID" np700:"$NP700_PID"; do
+		strace -c -f -o "$SCRATCH/strace-$1-${p%%:*}.txt" -p "${p#*:}" 2>/dev/null &
+		_strace_pids+=($!)
+	done
+	sleep 1
+}
+strace_stop() {
+	kill -INT "${_strace_pids[@]}" 2>/dev/null
+	wait "${_strace_pids[@]}" 2>/dev/null
+}
+strace_report() {	# run name, process, messages
+	local f=$SCRATCH/strace-$1-$2.txt
+	[ -s "$f" ] || return 0
+	awk -v m="$3" -v who="$1/$2" '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" {
+		n[$NF] = $4; t += $4 }
+		END { printf "  %-14s system calls per message %.2f:", who, t / m
+			for (k in n) if (n[k] / m >= 0.01) printf " %s %.2f", k, n[k] / m; printf "\n" }' "$f"
+}
+
 declare -A res
 # run NAME DPC CALLED: one load from A; fills res[NAME.*]
 run() {
 	local name=$1 dpc=$2 called=$3 line s0 b0 n0 s1 b1 n1 key
+	[ "${NP700_BENCH_STRACE:-0}" = 1 ] && strace_start "$name"
 	s0=$(cpu_s "$STP_PID") b0=$(cpu_s "$SWB_PID") n0=$(cpu_s "$NP700_PID")
 	line=$("$SS7_SIM" -N "$NODES" -n swa -q -t 600 -e "load $dpc 1 $WINDOW $CALLS $called $A_NUM timeout=500000" \
 		2>>"$SCRATCH/sim-swa.err" | grep '^LOAD ')
 	s1=$(cpu_s "$STP_PID") b1=$(cpu_s "$SWB_PID") n1=$(cpu_s "$NP700_PID")
+	[ "${NP700_BENCH_STRACE:-0}" = 1 ] && strace_stop
 	echo "$name: $line"
 	for key in "done" failed seconds cps cpu; do
 		res[$name.$key]=$(field "$line" $key)
@@ -87,6 +116,12 @@ echo "  np700 per relayed message (in + out):           $np_msg"
 awk -v a="$np_msg" -v b="$stp_direct" -v c="$stp_np" 'BEGIN { if (b > 0 && c > 0)
 	printf "ratio: np700 per relayed message / osmo-stp per routed message = %.2f (direct run), %.2f (same run)\n",
 		a / b, a / c }'
+if [ "${NP700_BENCH_STRACE:-0}" = 1 ]; then
+	echo "system calls (strace -c) per routed message (osmo-stp) and per relayed message (np700)"
+	strace_report direct stp "$((${res[direct.done]:-0} * 5))"
+	strace_report np700 stp "$((${res[np700.done]:-0} * 10))"
+	strace_report np700 np700 "$((${res[np700.done]:-0} * 5))"
+fi
 np700_vty "show rate-counters" | grep -E 'call:(attempts|translated|answered):' | sed 's/^/  /'
 check "every direct call completed" test "${res[direct.done]}" = "$CALLS"
 check "every call through np700 completed" test "${res[np700.done]}" = "$CALLS"
