@@ -535,26 +535,49 @@ static void translate(struct isup_call *call)
 	isup_relay_send_raw(r, cg->dpc, call->out_iam, call->out_iam_len);
 }
 
-void isup_call_reattempt(struct isup_call *call)
+/* the outgoing IAM again, on another circuit of the same group (the leg is already free) */
+static void reattempt(struct isup_call *call, struct isup_cgroup *cg, const char *why)
 {
 	struct isup_relay *r = call->r;
-	struct isup_cgroup *cg = call->out.cg;
 	struct isup_circuit *c;
 
-	/* the circuit went to the other exchange's call; pick another one (Q.764 §2.10.1.4) */
-	leg_free(&call->out);
 	c = cg ? isup_circuit_hunt(cg, r->own_pc) : NULL;
 	if (!c) {
 		isup_ctr_inc(r, ISUP_CTR_NO_CIRCUIT);
-		reject_in(call, CDR_OUT_FAILED, "no circuit after dual seizure", 34);
+		reject_in(call, CDR_OUT_FAILED, "no circuit for a repeat attempt", 34);
 		return;
 	}
 	leg_seize(&call->out, cg, c, ISUP_CIRC_OUTGOING);
 	isup_cic_put(r->variant, call->out_iam, c->cic, call->out_iam[1] >> 4);
 	call->cdr.out.cic = c->cic;
-	LOGPFSML(call->fi, LOGL_NOTICE, "dual seizure lost, re-attempt on CIC %u\n", c->cic);
+	LOGPFSML(call->fi, LOGL_NOTICE, "%s, re-attempt on CIC %u\n", why, c->cic);
 	osmo_fsm_inst_state_chg(call->fi, ISUP_CST_WAIT_ACM, tdef_s(r, 7), 7);
 	isup_relay_send_raw(r, cg->dpc, call->out_iam, call->out_iam_len);
+}
+
+void isup_call_reattempt(struct isup_call *call)
+{
+	struct isup_cgroup *cg = call->out.cg;
+
+	/* the circuit went to the other exchange's call; pick another one (Q.764 §2.10.1.4) */
+	leg_free(&call->out);
+	reattempt(call, cg, "dual seizure lost");
+}
+
+bool isup_call_rx_blo(struct isup_call *call, struct isup_circuit *c)
+{
+	struct isup_cgroup *cg = call->out.cg;
+	uint32_t pc = call->out.pc;
+
+	if (call->out.circ != c || call->backward_seen || call->out.rel_sent)
+		return false;
+	/* the far end blocked the circuit of our IAM before answering it: that attempt is released
+	 * in the normal manner (REL, T1/T5, by isup_maint.c as no call holds the circuit any more)
+	 * and the call tried again on another circuit (Q.764 §2.8.2.1) */
+	leg_free(&call->out);
+	isup_maint_release(call->r, pc, c->cic, 41);
+	reattempt(call, cg, "circuit blocked before any backward message");
+	return true;
 }
 
 void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_circuit *c, uint32_t opc,

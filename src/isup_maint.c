@@ -1,6 +1,7 @@
 /* ISUP circuit maintenance that np700 originates (Q.764 §2.8.2, §2.9.3): circuit reset (RSC after
  * T5, GRS after start-up or a link loss), maintenance blocking and unblocking from the VTY
- * (BLO/UBL), each supervised until the switch acknowledges it. */
+ * (BLO/UBL), each supervised until the switch acknowledges it; and the release of a circuit no
+ * call holds any more (REL, T1/T5: an attempt given up for a repeat attempt elsewhere). */
 #include <errno.h>
 #include <string.h>
 
@@ -15,10 +16,11 @@
 struct isup_maint {
 	struct llist_head list;		/*!< in isup_relay.maint_pending */
 	struct isup_relay *r;
-	uint8_t type;			/*!< RSC, GRS, BLO or UBL */
+	uint8_t type;			/*!< RSC, GRS, BLO, UBL or REL */
 	uint32_t dpc;
 	uint16_t cic;			/*!< first circuit */
 	uint8_t range;			/*!< GRS: circuits - 1 */
+	uint8_t cause;			/*!< REL: its cause value */
 	uint64_t t0_us;			/*!< first sent: the long timer counts from here */
 	struct osmo_timer_list timer;
 };
@@ -34,6 +36,8 @@ static const struct maint_proc {
 	{ ISUP_MSGT_GRS, ISUP_MSGT_GRA, 22, 23 },
 	{ ISUP_MSGT_BLO, ISUP_MSGT_BLA, 12, 13 },
 	{ ISUP_MSGT_UBL, ISUP_MSGT_UBA, 14, 15 },
+	/* REL: T1 repeats it; at T5 the circuit is reset instead (Q.764 §2.9.6) */
+	{ ISUP_MSGT_REL, ISUP_MSGT_RLC, 1, 5 },
 };
 
 /* at most 32 circuits per GRS (range 1..31, Q.763 §3.43) */
@@ -61,6 +65,10 @@ static void maint_send(struct isup_maint *mt)
 	struct isup_relay *r = mt->r;
 	struct isup_msg *m;
 
+	if (mt->type == ISUP_MSGT_REL) {
+		isup_relay_send_rel(r, mt->dpc, mt->cic, mt->cause, NULL, NULL);
+		return;
+	}
 	isup_ctr_inc(r, mt->type == ISUP_MSGT_RSC || mt->type == ISUP_MSGT_GRS ? ISUP_CTR_GRS_TX : ISUP_CTR_MAINT_TX);
 	if (mt->type != ISUP_MSGT_GRS) {
 		isup_relay_send_simple(r, mt->dpc, mt->cic, mt->type);
@@ -75,18 +83,18 @@ static void maint_send(struct isup_maint *mt)
 	isup_relay_msg_free(r, m);
 }
 
-/* the circuits of \a mt in their groups: a reset in progress keeps them from new calls */
+/* the circuits of \a mt in their groups: a reset or release in progress keeps them from new calls */
 static void mark_resetting(struct isup_maint *mt, bool on)
 {
 	unsigned int i;
 
-	if (mt->type != ISUP_MSGT_RSC && mt->type != ISUP_MSGT_GRS)
+	if (mt->type != ISUP_MSGT_RSC && mt->type != ISUP_MSGT_GRS && mt->type != ISUP_MSGT_REL)
 		return;
 	for (i = 0; i <= mt->range; i++) {
 		struct isup_circuit *c = isup_circuit_find(mt->r, mt->dpc, mt->cic + i, NULL);
 
 		if (c)
-			c->resetting = on && mt->type == ISUP_MSGT_RSC;
+			c->resetting = on && mt->type != ISUP_MSGT_GRS;
 	}
 }
 
@@ -107,6 +115,16 @@ static void maint_timer_cb(void *data)
 	bool late = isup_now_us() - mt->t0_us >= (uint64_t)t_long * 1000000;
 
 	isup_ctr_inc(r, ISUP_CTR_MAINT_TIMEOUT);
+	if (late && mt->type == ISUP_MSGT_REL) {
+		uint32_t dpc = mt->dpc;
+		uint16_t cic = mt->cic;
+
+		LOGP(DISUP, LOGL_ERROR, "PC %s CIC %u: maintenance alert: no RLC after T5, circuit reset\n",
+		     isup_pc_str(r->variant, dpc), cic);
+		maint_free(mt);
+		isup_maint_start(r, ISUP_MSGT_RSC, dpc, cic, 0);
+		return;
+	}
 	if (late)
 		LOGP(DISUP, LOGL_ERROR, "PC %s CIC %u: maintenance alert: no %s after T%d, repeating %s every T%d\n",
 		     isup_pc_str(r->variant, mt->dpc), mt->cic, isup_msg_type_name(p->ack), p->t_long,
@@ -129,13 +147,19 @@ static struct isup_maint *maint_find(struct isup_relay *r, uint32_t dpc, uint16_
 	return NULL;
 }
 
-int isup_maint_start(struct isup_relay *r, uint8_t type, uint32_t dpc, uint16_t cic, uint8_t range)
+static int maint_start(struct isup_relay *r, uint8_t type, uint32_t dpc, uint16_t cic, uint8_t range, uint8_t cause)
 {
 	const struct maint_proc *p = proc_of(type);
 	struct isup_maint *mt, *old;
 
 	if (!p || p->type != type || (type == ISUP_MSGT_GRS ? range == 0 || range > 31 : range != 0))
 		return -EINVAL;
+	/* a reset supersedes a release in progress */
+	if (type == ISUP_MSGT_RSC) {
+		old = maint_find(r, dpc, cic, ISUP_MSGT_REL);
+		if (old)
+			maint_free(old);
+	}
 	/* a new blocking cancels a pending unblocking and vice versa; a new reset replaces the old */
 	if (type == ISUP_MSGT_BLO || type == ISUP_MSGT_UBL) {
 		old = maint_find(r, dpc, cic, type == ISUP_MSGT_BLO ? ISUP_MSGT_UBL : ISUP_MSGT_BLO);
@@ -153,6 +177,7 @@ int isup_maint_start(struct isup_relay *r, uint8_t type, uint32_t dpc, uint16_t 
 	mt->dpc = dpc;
 	mt->cic = cic;
 	mt->range = range;
+	mt->cause = cause;
 	mt->t0_us = isup_now_us();
 	osmo_timer_setup(&mt->timer, maint_timer_cb, mt);
 	llist_add_tail(&mt->list, &r->maint_pending);
@@ -160,6 +185,24 @@ int isup_maint_start(struct isup_relay *r, uint8_t type, uint32_t dpc, uint16_t 
 	maint_send(mt);
 	osmo_timer_schedule(&mt->timer, tdef_s(r, p->t_short), 0);
 	return 0;
+}
+
+int isup_maint_start(struct isup_relay *r, uint8_t type, uint32_t dpc, uint16_t cic, uint8_t range)
+{
+	return type == ISUP_MSGT_REL ? -EINVAL : maint_start(r, type, dpc, cic, range, 0);
+}
+
+int isup_maint_release(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t cause)
+{
+	return maint_start(r, ISUP_MSGT_REL, dpc, cic, 0, cause);
+}
+
+void isup_maint_far_reset(struct isup_relay *r, uint32_t dpc, uint16_t cic)
+{
+	struct isup_maint *mt = maint_find(r, dpc, cic, ISUP_MSGT_REL);
+
+	if (mt)
+		maint_free(mt);
 }
 
 bool isup_maint_rx_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
@@ -178,6 +221,9 @@ bool isup_maint_rx_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 			return false;
 	}
 	mt = maint_find(r, opc, m->cic, p->type);
+	/* an RLC answers an RSC or a REL */
+	if (!mt && m->type == ISUP_MSGT_RLC)
+		mt = maint_find(r, opc, m->cic, ISUP_MSGT_REL);
 	if (!mt || (m->type == ISUP_MSGT_GRA && rs.range != mt->range))
 		return false;
 	/* GRA status bit set: the far end has the circuit blocked for maintenance */
@@ -226,7 +272,7 @@ void isup_maint_clear(struct isup_relay *r, bool all)
 	struct isup_maint *mt, *tmp;
 
 	llist_for_each_entry_safe(mt, tmp, &r->maint_pending, list) {
-		if (all || mt->type == ISUP_MSGT_RSC || mt->type == ISUP_MSGT_GRS)
+		if (all || mt->type == ISUP_MSGT_RSC || mt->type == ISUP_MSGT_GRS || mt->type == ISUP_MSGT_REL)
 			maint_free(mt);
 	}
 }

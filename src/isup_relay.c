@@ -347,17 +347,18 @@ static void send_range_msg(struct isup_relay *r, uint32_t dpc, uint16_t cic, uin
 /* --- circuit supervision --- */
 
 /* The far end reset circuit \a c: any call on it loses that leg, the other leg is released. */
-static void circuit_reset(struct isup_circuit *c)
+static void circuit_reset(struct isup_relay *r, uint32_t opc, struct isup_circuit *c)
 {
 	if (c->call)
 		isup_call_leg_reset(c->call, c, 41);
+	isup_maint_far_reset(r, opc, c->cic);
 	c->state = ISUP_CIRC_IDLE;
 	c->blk_remote = false;
 }
 
 static void rx_rsc(struct isup_relay *r, struct isup_circuit *c, uint32_t opc)
 {
-	circuit_reset(c);
+	circuit_reset(r, opc, c);
 	isup_relay_send_simple(r, opc, c->cic, ISUP_MSGT_RLC);
 	/* the far end forgot our maintenance blocking with the reset: block again (Q.764 §2.9.3.1 c) */
 	if (c->blk_local)
@@ -379,7 +380,7 @@ static int rx_grs(struct isup_relay *r, struct isup_cgroup *cg, uint32_t opc, st
 
 		if (!c)
 			continue;
-		circuit_reset(c);
+		circuit_reset(r, opc, c);
 		/* GRA status: 1 = locally blocked for maintenance */
 		if (c->blk_local)
 			ans.status[i / 8] |= 1 << (i % 8);
@@ -572,6 +573,9 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 	case ISUP_MSGT_BLO:
 		c->blk_remote = true;
 		isup_relay_send_simple(r, opc, cic, ISUP_MSGT_BLA);
+		/* a call already on the circuit goes on, unless it is np700's unanswered IAM */
+		if (c->call)
+			isup_call_rx_blo(c->call, c);
 		break;
 	case ISUP_MSGT_UBL:
 		c->blk_remote = false;

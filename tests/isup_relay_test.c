@@ -584,6 +584,69 @@ static void test_dual_seizure(void)
 	show();
 }
 
+static void test_blocked_attempt(void)
+{
+	uint16_t out, other;
+
+	printf("\n== BLO on the circuit of np700's IAM before any backward message: the attempt is released"
+	       " (REL), the call tried on another circuit (Q.764 2.8.2.1)\n");
+	iam(PC_A, 21, X1, "13800138000");
+	out = last_cic;
+	simple(PC_B, out, ISUP_MSGT_BLO);
+	other = sent_cic(PC_B, ISUP_MSGT_IAM);
+	printf(" (the repeat attempt is on another circuit: %s)\n", other != out ? "yes" : "no");
+	show();
+	printf("-- no RLC for that REL: T1 repeats it; the RLC ends it\n");
+	advance(16);
+	simple(PC_B, out, ISUP_MSGT_RLC);
+	printf("-- the call goes on on the new circuit\n");
+	acm(PC_B, other);
+	anm(PC_B, other, NULL);
+	rel(PC_A, 21, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+	show();
+	printf("-- a BLO after the ACM: the call goes on, the circuit takes no new calls\n");
+	iam(PC_A, 22, X1, "13800138000");
+	other = last_cic;
+	acm(PC_B, other);
+	simple(PC_B, other, ISUP_MSGT_BLO);
+	rel(PC_A, 22, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+	simple(PC_B, out, ISUP_MSGT_UBL);
+	simple(PC_B, other, ISUP_MSGT_UBL);
+	printf("-- no RLC at all for a released attempt: after T5 the circuit is reset\n");
+	iam(PC_A, 23, X1, "13800138000");
+	out = last_cic;
+	simple(PC_B, out, ISUP_MSGT_BLO);
+	other = sent_cic(PC_B, ISUP_MSGT_IAM);
+	rel(PC_A, 23, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+	quiet = true;
+	memset(tx_count, 0, sizeof(tx_count));
+	advance(15);
+	advance(15);
+	printf("   REL repeated %u times in 30 s\n", tx_count[ISUP_MSGT_REL]);
+	advance(300);
+	printf("   after T5: %u RSC\n", tx_count[ISUP_MSGT_RSC]);
+	quiet = false;
+	simple(PC_B, out, ISUP_MSGT_RLC);
+	simple(PC_B, out, ISUP_MSGT_UBL);
+	printf("-- the far end resets the circuit of a released attempt: RLC, and the REL is not repeated\n");
+	iam(PC_A, 25, X1, "13800138000");
+	out = last_cic;
+	simple(PC_B, out, ISUP_MSGT_BLO);
+	other = sent_cic(PC_B, ISUP_MSGT_IAM);
+	simple(PC_B, out, ISUP_MSGT_RSC);
+	rel(PC_A, 25, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+	quiet = true;
+	memset(tx_count, 0, sizeof(tx_count));
+	advance(20);
+	quiet = false;
+	printf("   REL repeated %u times in 20 s\n", tx_count[ISUP_MSGT_REL]);
+	show();
+}
+
 static void test_timers(void)
 {
 	printf("\n== T7: no ACM\n");
@@ -779,6 +842,7 @@ int main(int argc, char **argv)
 	test_supervision();
 	test_dual_seizure();
 	test_timers();
+	test_blocked_attempt();
 	print_counters();
 	test_guard();
 	test_maintenance();

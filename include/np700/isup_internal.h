@@ -29,7 +29,7 @@ struct isup_circuit {
 	enum isup_circ_state state;
 	bool blk_local;		/*!< blocked by np700 (not used for new outgoing calls) */
 	bool blk_remote;	/*!< blocked by the far end (BLO/CGB): not used for outgoing calls */
-	bool resetting;		/*!< RSC sent, RLC awaited: the state is unknown, not used (isup_maint.c) */
+	bool resetting;		/*!< RSC or a call-less REL sent, RLC awaited: not used (isup_maint.c) */
 	struct isup_call *call;	/*!< the call holding the circuit, if any */
 };
 
@@ -178,7 +178,7 @@ struct isup_relay {
 	bool link_up;
 	struct osmo_timer_list link_timer;
 	/* circuit maintenance np700 originates (isup_maint.c) */
-	struct llist_head maint_pending;	/*!< struct isup_maint: RSC/GRS/BLO/UBL awaiting their ack */
+	struct llist_head maint_pending;	/*!< struct isup_maint: RSC/GRS/BLO/UBL/REL awaiting their ack */
 };
 
 /* isup_guard.c */
@@ -194,6 +194,12 @@ void isup_guard_free(struct isup_relay *r);
  *  acknowledged (T16/T17, T22/T23, T12/T13, T14/T15). A pending BLO/UBL of the circuit is replaced.
  *  \returns 0 or negative. */
 int isup_maint_start(struct isup_relay *r, uint8_t type, uint32_t dpc, uint16_t cic, uint8_t range);
+/*! Release \a cic towards \a dpc, a circuit no call holds any more: REL with \a cause, repeated
+ *  every T1 until the RLC; after T5 the circuit is reset (RSC). The circuit is not seized meanwhile.
+ *  \returns 0 or negative. */
+int isup_maint_release(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t cause);
+/*! The far end reset \a cic (RSC, GRS): a release np700 still repeats there is over. */
+void isup_maint_far_reset(struct isup_relay *r, uint32_t dpc, uint16_t cic);
 /*! An RLC on an idle circuit, GRA, BLA or UBA: \returns true if it acknowledged a pending message. */
 bool isup_maint_rx_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m);
 /*! Reset every circuit of every group (GRS; RSC for one circuit), after start-up or link loss. */
@@ -254,6 +260,10 @@ void isup_call_rx(struct isup_call *call, struct isup_circuit *circ, struct isup
 void isup_call_leg_reset(struct isup_call *call, struct isup_circuit *circ, uint8_t cause);
 /*! Dual seizure lost: move the outgoing leg to another circuit and send the IAM again. */
 void isup_call_reattempt(struct isup_call *call);
+/*! BLO for \a c: if it carries \a call's outgoing IAM, not answered by any backward message yet,
+ *  the attempt there is released and the call tried again on another circuit (Q.764 §2.8.2.1).
+ *  \returns true if so. */
+bool isup_call_rx_blo(struct isup_call *call, struct isup_circuit *c);
 /*! The signalling link is gone: nothing can be sent; free both legs' circuits locally and end the
  *  call (the circuits are reset towards the peers by GRS when the link is back). */
 void isup_call_link_lost(struct isup_call *call);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # ISUP relay end to end, run INSIDE User-Mode Linux by tests/uml/uml_run.sh (issue 3 item 8):
 # circuit supervision from either switch while a call is up (RSC, GRS/GRA) releasing the other
-# leg, and dual seizure of np700's outgoing circuit (Q.764 §2.10.1.4), both when np700 controls
+# leg, a BLO on np700's unanswered IAM (REL there, repeat attempt elsewhere: Q.764 §2.8.2.1),
+# and dual seizure of np700's outgoing circuit (Q.764 §2.10.1.4), both when np700 controls
 # the circuit (odd CICs: 1.1.1 has the lower point code) and when the far switch does.
 set -u
 . "$NP700_SRC/tests/uml/lib.sh"
@@ -95,6 +96,34 @@ check "  B receives REL" sw_got swb REL "$bcic"
 check "  np700 has no call left" wait_for 5 calls_idle
 ds=$(np700_vty "show rate-counters" | awk '$1 == "call:dual_seizure:" { print $2; exit }')
 expect_eq "  np700 counted the dual seizure" "$ds" 1
+
+log "BLO from B on the circuit of np700's IAM before any backward message: the attempt is released, the call tried on another circuit (Q.764 2.8.2.1)"
+sw_mark swa swb
+sw swa "iam np700 7 $X_AXB $A_NUM"
+iam=$(sw_wait swb IAM)
+bcic=$(field "$iam" cic)
+echo "  np700 seized CIC $bcic towards B"
+sw_mark swb
+sw swb "isup np700 $bcic BLO"
+check "  B receives BLA" sw_got swb BLA "$bcic"
+rel=$(sw_wait swb REL "$bcic")
+echo "  at swb: $(dec "$rel")"
+check "  and REL on that circuit" test -n "$rel"
+iam2=$(sw_wait swb IAM)
+bcic2=$(field "$iam2" cic)
+echo "  np700 re-attempted on CIC $bcic2: $(dec "$iam2")"
+check "  and the IAM again on another circuit" test -n "$iam2" -a "$bcic2" != "$bcic"
+expect_eq "  with the same called and calling number" "$(dec "$iam2" called)/$(dec "$iam2" calling)" \
+	"$(dec "$iam" called)/$(dec "$iam" calling)"
+check "  no REL towards A" sw_none swa REL 100
+sw swb "isup np700 $bcic2 ACM" "isup np700 $bcic2 ANM"
+check "  the call completes on the new circuit: A receives ANM" sw_got swa ANM 7
+sw swa "isup np700 7 REL"
+check "  A's REL answered with RLC" sw_got swa RLC 7
+check "  B receives REL on the new circuit" sw_got swb REL "$bcic2"
+sw swb "isup np700 $bcic UBL"
+check "  B's UBL answered with UBA" sw_got swb UBA "$bcic"
+check "  np700 has no call and no busy circuit left" wait_for 5 eval "calls_idle && circuits_idle"
 
 log "dual seizure on an even CIC (C controls it): np700 backs off and seizes another circuit"
 # C blocks its odd circuits (CGB, maintenance; range 30 = CICs 1-31, status 0x55: every other one)
