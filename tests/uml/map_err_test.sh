@@ -33,42 +33,26 @@ check "AXB binding" test -n "$(ctl_id create --customer 1 --mode AXB --x $X_AXB 
 check "AXB binding to a recipient without HLR route" \
 	test -n "$(ctl_id create --customer 1 --mode AXB --x $X_NOROUTE --a $A --b $B_NOROUTE --expires +1h)"
 
+# the SMSC's transaction ids (map_sms): a range of this test's own
 _otid=$((0x52000000))
-# sms X SENDER TEXT [map_msg options for the MT-ForwardSM]: the SMSC's two dialogues; prints
-# sets SRI_ANS and ANS (the SMSC's decoded answers); no subshell, the otid counter must advance
-sms() {
-	local x=$1 sender=$2 text=$3 o1 o2 hex imsi nnn
-	shift 3
-	_otid=$((_otid + 2))
-	o1=$(printf %08x $((_otid - 1)))
-	o2=$(printf %08x $_otid)
-	map_send smsc "$(map_msg -o "$o1" sri-sm "$x" 6 "$SMSC_GT" 8 "$x")"
-	ANS=
-	SRI_ANS=$(map_wait smsc "dtid=$o1") || { echo "no SRI-SM answer"; return 1; }
-	imsi=$(dfield "$SRI_ANS" imsi)
-	nnn=$(dfield "$SRI_ANS" nnn)
-	[ -n "$imsi" ] || { echo "$SRI_ANS"; return 1; }
-	map_send smsc "$(map_msg -o "$o2" "$@" mt-fsm "$nnn" 8 "$SMSC_GT" 8 "$imsi" "$sender" "$text")"
-	ANS=$(map_wait smsc "dtid=$o2" $((MAP_PEER_TIMEOUT + 9)))
-}
 
 log "HLR error"
 map_mode hlr error 1
-sms $X_AXB $A "hlr error"
+map_sms $X_AXB $A "hlr error"
 expect_match "SMSC: unknownSubscriber from the HLR -> unidentifiedSubscriber" "$ANS" \
 	"tcap=End .*comp=ReturnError error=5\$"
 map_mode hlr ok
 
 log "MSC error: absent subscriber"
 map_mode msc error 6 1
-sms $X_AXB $A "msc error"
+map_sms $X_AXB $A "msc error"
 expect_match "the MSC got the SMS" "$(map_wait msc "text=msc_error" 1)" "tp_addr=$X_AXB "
 expect_match "SMSC: absentSubscriberSM" "$ANS" "tcap=End .*comp=ReturnError error=6\$"
 
 log "peer timeout: the MSC never answers"
 map_mode msc silent
 t0=$(date +%s)
-sms $X_AXB $A "no answer"
+map_sms $X_AXB $A "no answer"
 t1=$(date +%s)
 expect_match "SMSC: systemFailure after the timeout" "$ANS" "tcap=End .*comp=ReturnError error=34\$"
 check "the error came after peer-timeout $MAP_PEER_TIMEOUT s ($((t1 - t0)) s)" test $((t1 - t0)) -ge $MAP_PEER_TIMEOUT
@@ -77,7 +61,7 @@ echo "after the timeout the MSC got: $(tail -1 "$SCRATCH/dec-msc.txt")"
 
 log "v3 refused -> v2 fallback"
 map_mode msc refuse-v3
-sms $X_AXB $A "fallback"
+map_sms $X_AXB $A "fallback"
 expect_match "the MSC got the v3 Begin first" "$(grep -m1 text=fallback "$SCRATCH/dec-msc.txt")" \
 	"tcap=Begin .*ac=25 v=3 comp=Invoke op=44 "
 expect_match "then forwardSM v2 with the same SMS" "$(grep text=fallback "$SCRATCH/dec-msc.txt" | sed -n 2p)" \
@@ -86,7 +70,7 @@ expect_match "SMSC: result" "$ANS" "tcap=End .*comp=ReturnResultLast"
 map_mode msc ok
 
 log "the recipient's HLR has no GT route"
-sms $X_NOROUTE $A "no route"
+map_sms $X_NOROUTE $A "no route"
 expect_match "SMSC: systemFailure" "$ANS" "tcap=End .*comp=ReturnError error=34\$"
 
 log "MAP for another node's GT is relayed byte-identical"

@@ -23,6 +23,8 @@
 #   map_mo SENDER TP-DA TEXT [OPTS...]  the MSC sends an MO-ForwardSM (map_msg OPTS) to np700's GT for
 #                                 the SMSC SMSC_GT; sets MO_OTID and MO_ANS (the MSC's decoded answer,
 #                                 waited for MO_WAIT s, default MAP_PEER_TIMEOUT + 5)
+#   map_sms X SENDER TEXT [OPTS...]  the SMSC's SRI-SM for X and MT-ForwardSM (map_msg OPTS); sets
+#                                 SRI_ANS and ANS; transaction ids from the test's _otid
 #   map_msg ARGS...               tests/sim/map_msg
 #   map_wait NAME REGEX [SECS]    wait for a decoded line of NAME matching REGEX; print it
 #   dfield LINE KEY               a field of a decoded line
@@ -68,6 +70,26 @@ map_mo() {
 	MO_OTID=$(printf %08x $_mo_otid)
 	map_send msc "$(map_msg -o "$MO_OTID" "$@" mo-fsm "$NP700_GT" 8 "$MSC_GT" 8 "$sender" "$da" "$text")"
 	MO_ANS=$(map_wait msc "dtid=$MO_OTID" "${MO_WAIT:-$((MAP_PEER_TIMEOUT + 5))}")
+}
+
+# map_sms X SENDER TEXT [map_msg options for the MT-ForwardSM]: the SMSC's two dialogues
+# (SRI-SM for X, then the MT-ForwardSM to the IMSI and node it got); sets SRI_ANS and ANS (the
+# SMSC's decoded answers). The otids come from _otid, which the test sets to a range of its own;
+# no subshell, the counter must advance.
+map_sms() {
+	local x=$1 sender=$2 text=$3 o1 o2 imsi nnn
+	shift 3
+	_otid=$((_otid + 2))
+	o1=$(printf %08x $((_otid - 1)))
+	o2=$(printf %08x $_otid)
+	map_send smsc "$(map_msg -o "$o1" sri-sm "$x" 6 "$SMSC_GT" 8 "$x")"
+	ANS=
+	SRI_ANS=$(map_wait smsc "dtid=$o1") || { echo "no SRI-SM answer"; return 1; }
+	imsi=$(dfield "$SRI_ANS" imsi)
+	nnn=$(dfield "$SRI_ANS" nnn)
+	[ -n "$imsi" ] || { echo "$SRI_ANS"; return 1; }
+	map_send smsc "$(map_msg -o "$o2" "$@" mt-fsm "$nnn" 8 "$SMSC_GT" 8 "$imsi" "$sender" "$text")"
+	ANS=$(map_wait smsc "dtid=$o2" $((MAP_PEER_TIMEOUT + 9)))
 }
 
 # the responder of node $1: one decoded line per received message, the answer by the mode file

@@ -36,31 +36,15 @@ log "provisioning with np700-ctl"
 check "AXB binding" test -n "$(ctl_id create --customer 1 --mode AXB --x $X_AXB --a $A --b $B --expires +1h)"
 check "AX binding" test -n "$(ctl_id create --customer 1 --mode AX --x $X_AX --a $A2 --expires never)"
 
+# the SMSC's transaction ids (map_sms): a range of this test's own
 _otid=$((0x51000000))
-# sms X SENDER TEXT [map_msg options for the MT-ForwardSM]: the SMSC's two dialogues; prints
-# sets SRI_ANS and ANS (the SMSC's decoded answers); no subshell, the otid counter must advance
-sms() {
-	local x=$1 sender=$2 text=$3 o1 o2 hex imsi nnn
-	shift 3
-	_otid=$((_otid + 2))
-	o1=$(printf %08x $((_otid - 1)))
-	o2=$(printf %08x $_otid)
-	map_send smsc "$(map_msg -o "$o1" sri-sm "$x" 6 "$SMSC_GT" 8 "$x")"
-	ANS=
-	SRI_ANS=$(map_wait smsc "dtid=$o1") || { echo "no SRI-SM answer"; return 1; }
-	imsi=$(dfield "$SRI_ANS" imsi)
-	nnn=$(dfield "$SRI_ANS" nnn)
-	[ -n "$imsi" ] || { echo "$SRI_ANS"; return 1; }
-	map_send smsc "$(map_msg -o "$o2" "$@" mt-fsm "$nnn" 8 "$SMSC_GT" 8 "$imsi" "$sender" "$text")"
-	ANS=$(map_wait smsc "dtid=$o2" $((MAP_PEER_TIMEOUT + 9)))
-}
 
 imsi_of() {
 	echo "46000${1: -10}"
 }
 
 log "AXB: A -> X"
-sms $X_AXB $A "hello B from A"
+map_sms $X_AXB $A "hello B from A"
 ans=$ANS
 expect_match "SRI-SM for X answered with a correlation IMSI and np700's GT" "$SRI_ANS" \
 	"tcap=End .*op=45 imsi=46000999[0-9]+ nnn=$NP700_GT "
@@ -70,7 +54,7 @@ expect_match "B's MSC got the SMS for B's IMSI with TP-OA X" "$(map_wait msc "im
 	"called=$MSC_GT .*op=44 imsi=$(imsi_of $B) .*tp_addr=$X_AXB tp_ton=2 text=hello_B_from_A\$"
 
 log "AXB: B -> X"
-sms $X_AXB $B "hi A"
+map_sms $X_AXB $B "hi A"
 ans=$ANS
 expect_match "the SMSC got the result" "$ans" "tcap=End .*comp=ReturnResultLast"
 expect_match "A's HLR (hlrb) got SRI-SM for A" "$(map_wait hlrb "msisdn=$A" 1)" "op=45 msisdn=$A "
@@ -78,7 +62,7 @@ expect_match "A's MSC got the SMS with TP-OA X" "$(map_wait msc "imsi=$(imsi_of 
 	"imsi=$(imsi_of $A) .*tp_addr=$X_AXB tp_ton=2 text=hi_A\$"
 
 log "AX: C -> X reaches A"
-sms $X_AX $C "to A via AX"
+map_sms $X_AX $C "to A via AX"
 ans=$ANS
 expect_match "the SMSC got the result" "$ans" "tcap=End .*comp=ReturnResultLast"
 expect_match "A's MSC got the SMS with TP-OA X" "$(map_wait msc "text=to_A_via_AX" 1)" \
@@ -86,7 +70,7 @@ expect_match "A's MSC got the SMS with TP-OA X" "$(map_wait msc "text=to_A_via_A
 
 log "unbound sender: C -> X of the AXB pair"
 n_msc=$(wc -l <"$SCRATCH/dec-msc.txt")
-sms $X_AXB $C "not allowed"
+map_sms $X_AXB $C "not allowed"
 ans=$ANS
 expect_match "the SMSC got a MAP error (caller-not-allowed -> illegalSubscriber)" "$ans" \
 	"tcap=End .*comp=ReturnError error=9\$"
@@ -98,10 +82,10 @@ expect_match "SRI-SM for an unknown X answered with unknownSubscriber" "$(map_wa
 	"tcap=End .*comp=ReturnError error=1$"
 
 log "concatenated SMS: two parts A -> X"
-sms $X_AXB $A "part one " -C 42,2,1
+map_sms $X_AXB $A "part one " -C 42,2,1
 ans=$ANS
 expect_match "part 1: result" "$ans" "comp=ReturnResultLast"
-sms $X_AXB $A "part two" -C 42,2,2
+map_sms $X_AXB $A "part two" -C 42,2,2
 ans=$ANS
 expect_match "part 2: result" "$ans" "comp=ReturnResultLast"
 expect_match "B's MSC got part 1 with its UDH" "$(map_wait msc "concat=42/1/2" 1)" \
@@ -110,7 +94,7 @@ expect_match "B's MSC got part 2 with its UDH" "$(map_wait msc "concat=42/2/2" 1
 	"imsi=$(imsi_of $B) .*tp_addr=$X_AXB .*concat=42/2/2 text=part_two"
 
 log "more messages to send: two SMS in one MT dialogue A -> X"
-sms $X_AXB $A "first of two" -m
+map_sms $X_AXB $A "first of two" -m
 expect_match "part 1: the SMSC got the result in a Continue" "$ANS" "tcap=Continue .*comp=ReturnResultLast"
 expect_match "B's MSC got part 1 with more messages" "$(map_wait msc "text=first_of_two" 1)" \
 	"tcap=Begin .*imsi=$(imsi_of $B) .*more=1 .*tp_addr=$X_AXB "
