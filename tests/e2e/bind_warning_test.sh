@@ -20,23 +20,8 @@ fi
 
 [ -x "$NP700" ] || { echo "FAIL: $NP700 is not built"; exit 1; }
 
-T=$(mktemp -d /tmp/np700-e2e.XXXXXX)
-pass=0
-fail=0
-np_pid=
-
-cleanup() {
-	[ -n "$np_pid" ] && kill -KILL "$np_pid" 2>/dev/null
-	if [ "${E2E_KEEP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-nok() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() {	# description command...
-	local d=$1; shift
-	if "$@"; then ok "$d"; else nok "$d"; fi
-}
+# shellcheck source=tests/e2e/lib/host.sh
+. "$here/lib/host.sh"
 
 # config NAME VTY_BIND NB_BIND: the example config with our paths; a bind value "-" drops the
 # "bind" line (the default applies)
@@ -121,5 +106,4 @@ else
 	nok "np700 starts without bind lines"
 fi
 
-echo "bind_warning_test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish bind_warning_test

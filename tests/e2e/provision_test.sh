@@ -18,23 +18,8 @@ for f in "$NP700" "$CTL"; do
 	[ -x "$f" ] || { echo "FAIL: $f is not built"; exit 1; }
 done
 
-T=$(mktemp -d /tmp/np700-e2e.XXXXXX)
-pass=0
-fail=0
-np_pid=
-
-cleanup() {
-	[ -n "$np_pid" ] && kill -KILL "$np_pid" 2>/dev/null
-	if [ "${E2E_KEEP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-nok() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() {	# description command...
-	local d=$1; shift
-	if "$@"; then ok "$d"; else nok "$d"; fi
-}
+# shellcheck source=tests/e2e/lib/host.sh
+. "$here/lib/host.sh"
 
 # free-looking ports, so that a running np700 (or a parallel test) is not disturbed
 base=$((20000 + RANDOM % 20000))
@@ -291,5 +276,4 @@ wait "$np_pid"
 check "np700 ends cleanly on SIGTERM" test $? = 0
 np_pid=
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_finish provision_test

@@ -3,7 +3,7 @@
 # starts on copies of its data.mdb truncated (to 0, below the meta pages, to half) or overwritten
 # (first meta page, four data pages): each time np700 must refuse to start -- exit status 1, not a
 # signal -- with a DSTORE error line saying why, and never come up on an empty store. The intact
-# copy starts and has its bindings. Runs on the host (no SCTP needed). Prints ok/FAIL lines.
+# copy starts and has its bindings. Runs on the host (no SCTP needed). Prints PASS/FAIL lines.
 #   env: NP700_SRC, NP700_BUILD, E2E_KEEP=1 keeps the temp dir
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,16 +14,8 @@ CTL=$BUILD/src/np700-ctl
 for f in "$NP700" "$CTL"; do
 	[ -x "$f" ] || { echo "FAIL: $f is not built"; exit 1; }
 done
-T=$(mktemp -d /tmp/np700-damage.XXXXXX)
-np_pid=
-fails=0
-cleanup() {
-	[ -n "$np_pid" ] && kill -KILL "$np_pid" 2>/dev/null
-	if [ "${E2E_KEEP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-ok() { echo "ok: $*"; }
-nok() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# shellcheck source=tests/e2e/lib/host.sh
+. "$here/lib/host.sh"
 
 # VTY and provisioning on ports of their own, so that a running np700 does not disturb
 VTY=$((14290 + $$ % 1000))
@@ -105,5 +97,4 @@ else
 	nok "the intact store starts with its bindings"
 fi
 stop
-[ "$fails" = 0 ] && echo "store_damage_test: all passed" || echo "store_damage_test: $fails failed"
-[ "$fails" = 0 ]
+e2e_finish store_damage_test
