@@ -62,18 +62,20 @@ run_script() {	# name script [args...]
 # A UML scenario runs a whole network (kernel, osmo-stp, simulators, np700) on two shared cores;
 # one that fails is run once more so that a starved boot does not fail the suite, but the retry
 # is reported, and its first log kept, so that flakiness stays visible.
+# The outer limit is a last resort: every scenario has its own (tests/e2e/uml_*.sh, generous,
+# as UML on a busy host runs several times slower), uml_valgrind.sh three of 600 s.
 retried=()
 run_uml() {	# name script
 	local name=$1; shift
 	local log="$LOGDIR/$(echo "$name" | tr '/ ' '__').log"
-	if timeout 900 "$@" >"$log" 2>&1; then
+	if timeout 2000 "$@" >"$log" 2>&1; then
 		result "$name" 0
 		return
 	fi
 	mv "$log" "$log.first"
 	echo "RETRY: $name (first attempt failed: $(grep -m1 -E 'FAIL|not ok' "$log.first" | cut -c1-100))"
 	retried+=("$name")
-	if timeout 900 "$@" >"$log" 2>&1; then
+	if timeout 2000 "$@" >"$log" 2>&1; then
 		result "$name" 0
 	else
 		tail -40 "$log"; result "$name" 1

@@ -5,4 +5,4 @@
 # decoding it all with mtp3.standard CHINESE-ITU.
 # See tests/uml/china_test.sh. Run by contrib/test.sh with NP700_SRC and NP700_BUILD set.
 . "$(dirname "$0")/../uml/e2e.sh"
-uml_scenario 120 china_test.sh
+uml_scenario 300 china_test.sh

@@ -3,4 +3,4 @@
 # circuit reset (RSC) and group reset (GRS/GRA) from either switch during a call, dual seizure.
 # See tests/uml/isup_circuit_test.sh. Run by contrib/test.sh with NP700_SRC and NP700_BUILD set.
 . "$(dirname "$0")/../uml/e2e.sh"
-uml_scenario 180 isup_circuit_test.sh
+uml_scenario 360 isup_circuit_test.sh

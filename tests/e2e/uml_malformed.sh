@@ -4,4 +4,4 @@
 # (or dropped and counted), with good calls, SMS and SRI in between. See tests/uml/malformed_test.sh.
 # Run by contrib/test.sh with NP700_SRC and NP700_BUILD set.
 . "$(dirname "$0")/../uml/e2e.sh"
-uml_scenario 300 malformed_test.sh
+uml_scenario 600 malformed_test.sh

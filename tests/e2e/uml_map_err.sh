@@ -3,4 +3,4 @@
 # v3 -> v2 fallback, byte-identical relay, UDTS, in User-Mode Linux with osmo-stp and the ss7-sim simulators: see
 # tests/uml/map_err_test.sh. Run by contrib/test.sh with NP700_SRC and NP700_BUILD set.
 . "$(dirname "$0")/../uml/e2e.sh"
-uml_scenario 180 map_err_test.sh
+uml_scenario 360 map_err_test.sh

@@ -3,4 +3,4 @@
 # through the ISUP relay, in User-Mode Linux with osmo-stp and the ss7-sim simulators: see
 # tests/uml/map_sri_test.sh. Run by contrib/test.sh with NP700_SRC and NP700_BUILD set.
 . "$(dirname "$0")/../uml/e2e.sh"
-uml_scenario 180 map_sri_test.sh
+uml_scenario 360 map_sri_test.sh
