@@ -120,9 +120,6 @@ struct map_router *map_router_alloc(struct np700 *g, struct sccp_relay *sccp)
 	mr->ctrs = rate_ctr_group_alloc(mr, &map_ctrg_desc, 0);
 	INIT_LLIST_HEAD(&mr->corrs);
 	INIT_LLIST_HEAD(&mr->txns);
-	hash_init(mr->corr_hash);
-	hash_init(mr->txn_in_hash);
-	hash_init(mr->txn_out_hash);
 	mr->next_tid = 1;
 	mr->cfg.corr_first = 460009990000000ULL;
 	mr->cfg.corr_last = 460009990999999ULL;
@@ -137,6 +134,13 @@ struct map_router *map_router_alloc(struct np700 *g, struct sccp_relay *sccp)
 /*! Register with the SCCP relay as the user of SSN 6 (HLR role) and 8 (MSC role). */
 void map_router_start(struct map_router *mr)
 {
+	if (!mr->tab) {
+		mr->tab = talloc_zero(mr, struct map_tables);
+		OSMO_ASSERT(mr->tab);
+		hash_init(mr->tab->corr_hash);
+		hash_init(mr->tab->txn_in_hash);
+		hash_init(mr->tab->txn_out_hash);
+	}
 	sccp_relay_set_local_cb(mr->sccp, map_router_sccp_rx, mr);
 	sccp_relay_set_local_ssn(mr->sccp, MAP_SSN_HLR, true);
 	sccp_relay_set_local_ssn(mr->sccp, MAP_SSN_MSC, true);
@@ -365,7 +369,7 @@ struct map_txn *map_txn_alloc(struct map_router *mr, enum map_txn_kind kind, con
 	t->invoke_id_in = c->invoke_id;
 	t->opcode_in = c->opcode;
 	osmo_timer_setup(&t->timer, txn_timer_cb, t);
-	hash_add(mr->txn_in_hash, &t->node_in, t->tid_in);
+	hash_add(mr->tab->txn_in_hash, &t->node_in, t->tid_in);
 	llist_add_tail(&t->list, &mr->txns);
 	mr->n_txn++;
 	return t;
@@ -390,13 +394,13 @@ struct map_txn *map_txn_find(struct map_router *mr, uint32_t tid, bool *out_side
 {
 	struct map_txn *t;
 
-	hash_for_each_possible(mr->txn_out_hash, t, node_out, tid) {
+	hash_for_each_possible(mr->tab->txn_out_hash, t, node_out, tid) {
 		if (t->tid_out == tid) {
 			*out_side = true;
 			return t;
 		}
 	}
-	hash_for_each_possible(mr->txn_in_hash, t, node_in, tid) {
+	hash_for_each_possible(mr->tab->txn_in_hash, t, node_in, tid) {
 		if (t->tid_in == tid) {
 			*out_side = false;
 			return t;
@@ -413,7 +417,7 @@ void map_txn_new_out(struct map_txn *t)
 		hash_del(&t->node_out);
 	t->tid_out = alloc_tid(t->mr);
 	t->peer_tid_out.len = 0;
-	hash_add(t->mr->txn_out_hash, &t->node_out, t->tid_out);
+	hash_add(t->mr->tab->txn_out_hash, &t->node_out, t->tid_out);
 }
 
 void map_txn_timer(struct map_txn *t, unsigned int seconds)

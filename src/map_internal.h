@@ -95,6 +95,14 @@ struct map_txn {
 	struct cdr_record rec;
 };
 
+/* The lookup tables (576 KiB of buckets) are allocated by map_router_start(): a router that is
+ * configured but never started (config check, VTY fuzzer) does not pay for them. */
+struct map_tables {
+	DECLARE_HASHTABLE(corr_hash, 16);	/* 64k buckets: a minute of SMS at 1000/s */
+	DECLARE_HASHTABLE(txn_in_hash, 12);
+	DECLARE_HASHTABLE(txn_out_hash, 12);
+};
+
 struct map_router {
 	struct np700 *g;
 	struct sccp_relay *sccp;
@@ -102,13 +110,11 @@ struct map_router {
 	struct rate_ctr_group *ctrs;
 
 	struct llist_head corrs;
-	DECLARE_HASHTABLE(corr_hash, 16);	/* 64k buckets: a minute of SMS at 1000/s */
+	struct map_tables *tab;		/* NULL until map_router_start() */
 	unsigned int n_corr;
 	uint64_t corr_prng;		/* state of sms_corr.c's fallback generator (0: unseeded) */
 
 	struct llist_head txns;
-	DECLARE_HASHTABLE(txn_in_hash, 12);
-	DECLARE_HASHTABLE(txn_out_hash, 12);
 	unsigned int n_txn;
 	uint32_t next_tid;
 

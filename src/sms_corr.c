@@ -44,7 +44,7 @@ static struct sms_corr *corr_find_num(struct map_router *mr, uint64_t imsi)
 {
 	struct sms_corr *c;
 
-	hash_for_each_possible(mr->corr_hash, c, node, imsi) {
+	hash_for_each_possible(mr->tab->corr_hash, c, node, imsi) {
 		if (c->imsi == imsi)
 			return c;
 	}
@@ -120,7 +120,7 @@ struct sms_corr *sms_corr_alloc(struct map_router *mr, const char *x, const char
 	c->created = map_now();
 	osmo_timer_setup(&c->timer, corr_timer_cb, c);
 	osmo_timer_schedule(&c->timer, mr->cfg.corr_timeout_s, 0);
-	hash_add(mr->corr_hash, &c->node, imsi);
+	hash_add(mr->tab->corr_hash, &c->node, imsi);
 	llist_add_tail(&c->list, &mr->corrs);
 	mr->n_corr++;
 	map_ctr_inc(mr, MAP_CTR_CORR_ALLOC);
