@@ -58,9 +58,11 @@ static bool gt_has_oddeven(const struct sccp_addr *a)
 
 static size_t addr_len(const struct sccp_addr *a, enum sccp_variant v, size_t ndig)
 {
+	/* a reserved GTI has no header we know of: its octets are all kept as "digits" */
 	static const uint8_t gt_hdr[] = { 0, 1, 1, 2, 3 };
+	unsigned int hdr = a->gti < ARRAY_SIZE(gt_hdr) ? gt_hdr[a->gti] : 0;
 
-	return 1 + (a->pc_present ? pc_octets(v) : 0) + (a->ssn_present ? 1 : 0) + gt_hdr[a->gti] + (ndig + 1) / 2;
+	return 1 + (a->pc_present ? pc_octets(v) : 0) + (a->ssn_present ? 1 : 0) + hdr + (ndig + 1) / 2;
 }
 
 static int fail(const char **err, const char *why)
@@ -85,8 +87,6 @@ int sccp_addr_parse(struct sccp_addr *a, const uint8_t *buf, size_t len, enum sc
 	a->gti = (ai >> AI_GTI_SHIFT) & AI_GTI_MASK;
 	a->ssn_present = ai & AI_SSN;
 	a->pc_present = ai & AI_PC;
-	if (a->gti > SCCP_GTI_TT_NP_ES_NAI)
-		return fail(err, "reserved global title indicator");
 
 	if (a->pc_present) {
 		if (len - pos < pc_octets(v))
@@ -140,6 +140,12 @@ int sccp_addr_parse(struct sccp_addr *a, const uint8_t *buf, size_t len, enum sc
 			pos++;
 		}
 		break;
+	default:
+		/* Q.713 3.4.1: spare GTI. The address is still parsed (its octets kept as hex, not BCD)
+		 * so that the router can answer "no translation for an address of such nature"
+		 * (Q.714 2.4.3) instead of dropping the message as malformed. */
+		a->bcd = false;
+		break;
 	}
 
 	nbytes = len - pos;
@@ -174,7 +180,7 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 	size_t pos = 0, ndig = strlen(a->digits);
 	bool odd = ndig & 1;
 
-	if (a->gti > SCCP_GTI_TT_NP_ES_NAI || ndig > SCCP_GT_DIGITS_MAX)
+	if (a->gti > AI_GTI_MASK || ndig > SCCP_GT_DIGITS_MAX)
 		return -EINVAL;
 	if (a->gti == SCCP_GTI_NONE && ndig)
 		return -EINVAL;
@@ -218,6 +224,10 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 			buf[pos++] = ((a->np & 0x0f) << 4) | (a->es & 0x0f);
 		if (a->gti == SCCP_GTI_TT_NP_ES_NAI)
 			buf[pos++] = (a->nai_bit8 ? 0x80 : 0) | (a->nai & 0x7f);
+		break;
+	default:
+		if (a->bcd)
+			return -EINVAL;	/* a spare GTI's octets are only ever kept, never made up */
 		break;
 	}
 	if (!a->bcd && odd)

@@ -302,6 +302,9 @@ int main(void)
 	t_roundtrip("udt_data_first_itu", SCCP_VAR_ITU, "09000c100108620648040102030404" "43d2040604" "43bc2a08");
 	/* trailing octet after the last parameter */
 	t_roundtrip("udt_trailing_itu", SCCP_VAR_ITU, UDT_PC_SSN "00");
+	/* spare GTIs (Q.713 3.4.1): parsed with the GT octets kept, so the router can answer them */
+	t_roundtrip("udt_spare_gti5_itu", SCCP_VAR_ITU, "090003070b04" "57" "d204060443bc2a08086206480401020304");
+	t_roundtrip("udt_spare_gti15_itu", SCCP_VAR_ITU, "090003070b04" "7f" "d204060443bc2a08086206480401020304");
 
 	t_rewrite("udt_gti4_itu", SCCP_VAR_ITU, UDT_GTI4, "8613800138999");
 	t_rewrite("udt_gti4_itu", SCCP_VAR_ITU, UDT_GTI4, "861380013899");
@@ -325,8 +328,6 @@ int main(void)
 	t_malformed("pointer into fixed part", SCCP_VAR_ITU, "090001070b0443d204060443bc2a08086206480401020304");
 	t_malformed("called length overflow", SCCP_VAR_ITU, "09000307" "0b" "ff43d204060443bc2a08086206480401020304");
 	t_malformed("data length overflow", SCCP_VAR_ITU, "090003070b0443d204060443bc2a08" "09" "6206480401020304");
-	t_malformed("bad GTI 5", SCCP_VAR_ITU, "090003070b04" "57" "d204060443bc2a08086206480401020304");
-	t_malformed("bad GTI 15", SCCP_VAR_ITU, "090003070b04" "7f" "d204060443bc2a08086206480401020304");
 	t_malformed("empty address", SCCP_VAR_ITU, "0900030307" "00" "0443bc2a08" "086206480401020304");
 	t_malformed("China PC in an ITU-sized address", SCCP_VAR_CHINA, UDT_PC_SSN);
 	t_malformed("no GT but octets after SSN", SCCP_VAR_ITU,

@@ -332,6 +332,12 @@ static void t_relay(void)
 	OSMO_STRLCPY_ARRAY(m.called.digits, "1234");
 	rx(r, "GT with a non-BCD encoding scheme: address of such nature", &m);
 
+	mk(&m, "8613900099", 7, "8613800138000", true);
+	m.called.gti = 9;	/* spare (Q.713 3.4.1) */
+	m.called.bcd = false;
+	OSMO_STRLCPY_ARRAY(m.called.digits, "0012");
+	rx(r, "spare GTI 9: no translation for an address of such nature", &m);
+
 	mk(&m, "8613900099", 9, "8613800138000", true);
 	rx(r, "local GT, SSN 9 not local: unequipped user", &m);
 
