@@ -169,7 +169,7 @@ DEFUN(cfg_isup_ovl_cause, cfg_isup_ovl_cause_cmd, "overload-cause <1-127>",
 }
 
 DEFUN(cfg_isup_timer, cfg_isup_timer_cmd, "timer " OSMO_TDEF_VTY_ARG_SET_OPTIONAL,
-      "ISUP timers (Q.764): T1 T5 T7 T9 T35, seconds\n" OSMO_TDEF_VTY_DOC_SET)
+      "ISUP timers (Q.764): T1 T5 T7 T9 T35, T12-T17, T22 T23, seconds\n" OSMO_TDEF_VTY_DOC_SET)
 {
 	if (argc < 2)
 		return osmo_tdef_vty_show_cmd(vty, g_np700->isup->tdefs, argc ? argv[0] : NULL, NULL);
