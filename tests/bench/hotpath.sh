@@ -8,7 +8,10 @@
 #        HOTPATH_SIZES    store sizes (default "1000000 10000000"; 100000000 needs ~21 GB of disk and
 #                         hours of np700_gen on a small machine)
 #        HOTPATH_DIR      where the stores are made and kept for the next run (default /tmp/np700-hotpath;
-#                         a store is reused if DIR/gN/done exists)
+#                         a store is reused if DIR/gN-tTXN/done exists)
+#        HOTPATH_TXN      bindings per write transaction of the fill (default 1024, the provisioning
+#                         server's default batch-max, so the file is laid out as np700 writes it;
+#                         100000 fills faster but leaves a third of the pages on LMDB's free list)
 #        HOTPATH_CG_M     messages per callgrind run (default 20000)
 #        HOTPATH_WALL_M   messages per wall-clock run (default 200000)
 #        HOTPATH_STARTS   measured np700 start-ups per store (default 3, the median is reported)
@@ -17,6 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 SRC=${NP700_SRC:-$(cd "$here/../.." && pwd)}
 BUILD=${NP700_BUILD:-$SRC/build/normal}
 SIZES=${HOTPATH_SIZES:-1000000 10000000}
+TXN=${HOTPATH_TXN:-1024}
 DIR=${HOTPATH_DIR:-/tmp/np700-hotpath}
 CG_M=${HOTPATH_CG_M:-20000}
 WALL_M=${HOTPATH_WALL_M:-200000}
@@ -91,12 +95,12 @@ startup_median() {	# store total
 
 first_iam= first_mt= first_n=
 for n in $SIZES; do
-	st=$DIR/g$n
+	st=$DIR/g$n-t$TXN
 	if [ ! -e "$st/done" ]; then
 		rm -rf "$st" && mkdir -p "$st"
 		date +%s > "$st/gen_t0"
-		log "filling $st with $n bindings (np700_gen fill, transactions of 100000)"
-		NP700_GEN_T0=$(cat "$st/gen_t0") "$DIR/bin/np700_gen" fill "$st" "$n" "$n" 100000 || exit 1
+		log "filling $st with $n bindings (np700_gen fill, transactions of $TXN)"
+		NP700_GEN_T0=$(cat "$st/gen_t0") "$DIR/bin/np700_gen" fill "$st" "$n" "$n" "$TXN" || exit 1
 		touch "$st/done"
 	fi
 	log "N=$n: callgrind, $CG_M messages each"
