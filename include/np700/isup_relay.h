@@ -112,7 +112,8 @@ uint8_t isup_relay_get_reject_cause(struct isup_relay *r, enum np700_reject reas
 void isup_relay_set_max_duration_cause(struct isup_relay *r, uint8_t cause);
 void isup_relay_set_variant(struct isup_relay *r, enum isup_variant v);
 
-/*! Timers (osmo_tdef, seconds): T1 T5 T7 T9 T35, maintenance T12-T17 T22 T23; the VTY's `timer` commands edit them. */
+/*! Timers (osmo_tdef, seconds): T1 T5 T7 T9 T35, maintenance T12-T17 T22 T23; the VTY's `timer`
+ *  commands edit them. */
 struct osmo_tdef *isup_relay_tdefs(struct isup_relay *r);
 
 /*! Install the "isup" and "circuit-group" VTY nodes and the show commands, operating on the

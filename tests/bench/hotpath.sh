@@ -5,7 +5,7 @@
 # empty store. Prints table rows "figure|value|target|baseline|ratio" on stdout (contrib/bench.sh
 # collects them), progress on stderr.
 #   env: NP700_BUILD      build tree with src/np700 and the src/*.a libraries (default $SRC/build/normal)
-#        HOTPATH_SIZES    store sizes (default "1000000 10000000"; 100000000 needs ~21 GB of disk and
+#        HOTPATH_SIZES    store sizes (default "1000000 10000000"; 100000000 needs ~16 GB of disk and
 #                         hours of np700_gen on a small machine)
 #        HOTPATH_DIR      where the stores are made and kept for the next run (default /tmp/np700-hotpath;
 #                         a store is reused if DIR/gN-tTXN/done exists)

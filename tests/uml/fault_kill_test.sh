@@ -34,12 +34,8 @@ sms_load() {
 	SMS_LOAD_PID=$!
 }
 
-ctr() {
-	np700_vty "show rate-counters" | awk -v k="$1:" '$1 == k { print $2; exit }'
-}
-
 ctr_ge() {
-	[ "$(ctr "$1")" -ge "$2" ] 2>/dev/null
+	[ "$(np700_ctr "$1")" -ge "$2" ] 2>/dev/null
 }
 
 busy_circuits() {
@@ -53,7 +49,7 @@ dd if=/dev/zero of="$SCRATCH/records/filler" bs=4k count=64 2>/dev/null
 df -k "$SCRATCH/records" | tail -1 | sed 's/^/  /'
 
 stp_start
-isup_config | map_filter | grep -v '^ logging level map debug$' |
+isup_config | map_filter |
 	sed 's|^ timer T35 3$|&\n timer T22 2\n timer T1 1\n timer T5 4|' >"$SCRATCH/np700.cfg"
 sw_start swa 'IAM ACM ANM'
 sw_start swb 'IAM ACM ANM'
@@ -67,7 +63,7 @@ awk -v n="$SMS_PAIRS" -v x="$SMS_X" -v a="$SMS_A" -v b="$SMS_B" 'BEGIN {
 	for (j = 0; j < n; j++)
 		printf "create,AXB,1,sms-%d,%.0f,,%.0f,%.0f,+1d,voice+sms\n", j, x + j, a + j, b + j
 }' | "$NP700_CTL" -u demo -q -f csv bulk >"$SCRATCH/sms-bindings.out" 2>&1
-check "$SMS_PAIRS AXB bindings for SMS" test "$(grep -c ',create,ok,' "$SCRATCH/sms-bindings.out")" -eq $SMS_PAIRS
+check "$SMS_PAIRS AXB bindings for SMS" test "$(ctl_acked "$SCRATCH/sms-bindings.out")" -eq $SMS_PAIRS
 
 log "full records disk: calls go on, records are counted lost"
 for cic in 2 3 4 5 6; do
@@ -99,16 +95,16 @@ sw swa "load np700 1 16 1000000 $X $A_NUM timeout=3000"
 # more SMS than can pass before the kill; each dialogue gives up after 2 s, so the SMSC runs on
 sms_load sms-kill 1000000 dlg-timeout=2000 timeout=200000
 acks_ge() {
-	[ "$(grep -c ',create,ok,' "$SCRATCH/kill.out")" -ge "$1" ]
+	[ "$(ctl_acked "$SCRATCH/kill.out")" -ge "$1" ]
 }
 wait_for 20 acks_ge 2000
 check "SMS are being delivered during the loads" wait_for 20 ctr_ge mt:delivered 20
-sms_before=$(ctr mt:delivered)
+sms_before=$(np700_ctr mt:delivered)
 sw_mark swa swb
 kill -9 "$NP700_PID"
 wait "$NP700_PID" 2>/dev/null
 wait "$ctl_pid" 2>/dev/null
-acked=$(grep -c '^[0-9]*,create,ok,' "$SCRATCH/kill.out")
+acked=$(ctl_acked "$SCRATCH/kill.out")
 echo "  killed with $acked of $KILL_N bindings acknowledged, $(grep -c 'TX .*type=IAM' "$SCRATCH/sim-swa.out") IAMs sent by A, $sms_before or more SMS delivered"
 check "the kill came in the middle of the bulk load" test "$acked" -gt 0 -a "$acked" -lt "$KILL_N"
 
@@ -131,13 +127,13 @@ log "SMS after the restart: the SMSC that was loading np700 stops; a new one sen
 kill "$SMS_LOAD_PID" 2>/dev/null
 wait "$SMS_LOAD_PID" 2>/dev/null
 sleep 2.5	# the old load's last dialogues time out at the SMSC (dlg-timeout 2 s)
-d0=$(ctr mt:delivered)
+d0=$(np700_ctr mt:delivered)
 sms_load sms-after 50 timeout=60000
 wait "$SMS_LOAD_PID"
 line=$(grep '^MAPLOAD' "$SCRATCH/sim-sms-after.out")
 echo "  $line"
 expect_eq "all 50 SMS delivered through the restarted np700" "$(field "$line" ok)/$(field "$line" failed)" 50/0
-expect_eq "np700 counted them" "$(($(ctr mt:delivered) - d0))" 50
+expect_eq "np700 counted them" "$(($(np700_ctr mt:delivered) - d0))" 50
 
 log "new calls translate; then switch B disappears during an answered call"
 sw_mark swa swb

@@ -15,10 +15,6 @@ GRA_31=2901051e00000000	# GRA CIC 1 range 30, all 31 circuits unblocked
 busy_circuits() {
 	np700_vty "show circuits" | awk '/circuit-group/ { n += $(NF - 3) } END { print n + 0 }'
 }
-ctr() {
-	np700_vty "show rate-counters" | awk -v k="$1:" '$1 == k { print $2; exit }'
-}
-
 stp_start
 STP_PID=$!
 isup_config | sed 's|^ timer T35 3$|&\n timer T22 2|' >"$SCRATCH/np700.cfg"
@@ -58,7 +54,7 @@ kill -9 "$STP_PID"
 check "np700 releases the calls locally" wait_for 5 calls_idle
 awk -v s="$t0" -v e="$(date +%s.%N)" 'BEGIN { printf "  calls released %.1f s after the kill\n", e - s }'
 expect_eq "no circuit busy" "$(busy_circuits)" 0
-expect_eq "call:link_lost counts 3" "$(ctr call:link_lost)" 3
+expect_eq "call:link_lost counts 3" "$(np700_ctr call:link_lost)" 3
 check "np700 still alive" kill -0 "$NP700_PID"
 
 log "osmo-stp restarted: np700's ASP comes back by itself"

@@ -94,7 +94,7 @@ sw swa "isup np700 5 REL"
 check "  A's REL answered with RLC" sw_got swa RLC 5
 check "  B receives REL" sw_got swb REL "$bcic"
 check "  np700 has no call left" wait_for 5 calls_idle
-ds=$(np700_vty "show rate-counters" | awk '$1 == "call:dual_seizure:" { print $2; exit }')
+ds=$(np700_ctr call:dual_seizure)
 expect_eq "  np700 counted the dual seizure" "$ds" 1
 
 log "BLO from B on the circuit of np700's IAM before any backward message: the attempt is released, the call tried on another circuit (Q.764 2.8.2.1)"
@@ -153,7 +153,7 @@ expect_eq "  C's call (the winner) reaches A2 with calling = X" "$(dec "$iam3" c
 	3:$A2_NUM/3:$X_C
 check "  no REL towards A for the lost seizure" sw_none swa REL 100
 
-ds=$(np700_vty "show rate-counters" | awk '$1 == "call:dual_seizure:" { print $2; exit }')
+ds=$(np700_ctr call:dual_seizure)
 expect_eq "np700 counted both dual seizures" "$ds" 2
 np700_vty "show calls" | sed 's/^/  /'
 finish

@@ -16,6 +16,7 @@
 #   dec LINE|HEX [KEY]            decode an ISUP message (tests/uml/isup_dec.py)
 #   ctl ARGS...                   np700-ctl as client 'demo'; prints the JSON answer lines
 #   ctl_id ARGS...                np700-ctl create ...: print the new binding's id
+#   ctl_acked FILE                creates acknowledged in np700-ctl's CSV output FILE
 #   expect_eq DESC GOT WANT       a check that prints both values when they differ
 #   calls_idle                    true when np700 has no call in progress (show calls empty)
 #   cdr_lines                     every call record written so far (CSV, no header)
@@ -109,6 +110,10 @@ ctl() {
 
 ctl_id() {
 	ctl "$@" | sed -n 's/.*"id": *"\{0,1\}\([0-9][0-9]*\).*/\1/p' | head -1
+}
+
+ctl_acked() {
+	grep -c '^[0-9]*,create,ok,' "$1"
 }
 
 expect_eq() {

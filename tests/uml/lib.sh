@@ -15,6 +15,8 @@
 #                                 its VTY and for its ASP to be active in osmo-stp
 #   np700_launch [CFG]            the same without waiting for the ASP (osmo-stp not running yet)
 #   stp_vty CMD... / np700_vty CMD...   VTY commands, answers on stdout
+#   np700_ctr NAME                a rate counter's value (show rate-counters; the first group with
+#                                 NAME, e.g. mt:delivered, call:shed)
 #   asp_state NAME                the ASP's state in osmo-stp (ASP_ACTIVE, ASP_DOWN, ...)
 #   wait_asp_active NAME [SECS]
 #   capture_start / capture_stop  dumpcap on lo into $SCRATCH/lo.pcapng ($PCAP)
@@ -132,6 +134,10 @@ stp_vty() {
 
 np700_vty() {
 	python3 "$UML_DIR/vty_cmd.py" --timeout "$((${VTY_TIMEOUT:-10} * WAIT_SCALE))" "$NP700_VTY_PORT" "$@"
+}
+
+np700_ctr() {
+	np700_vty "show rate-counters" | awk -v k="$1:" '$1 == k { print $2; exit }'
 }
 
 # one quick attempt, for polling

@@ -16,7 +16,9 @@
 #   map_config                    np700_config plus GT routes to the MAP nodes, X -> np700, map
 #                                 peer-timeout MAP_PEER_TIMEOUT (10 s times WAIT_SCALE: the responders
 #                                 are bash loops, slow when the host is busy),
-#                                 DMAP debug logging (map_filter: the same for a config on stdin)
+#                                 DMAP debug logging
+#   map_filter                    a config on stdin with those GT routes and peer-timeout (no
+#                                 debug logging: for tests that only need SMS to flow)
 #   map_sim_start NAME [MODE]     start node NAME and its responder
 #   map_mode NAME MODE...         change the responder's mode
 #   map_send NAME HEX             NAME sends the SCCP message HEX to np700
@@ -40,16 +42,14 @@ GMSC_GT=8613300001
 declare -A _map_fd
 
 map_config() {
-	np700_config | map_filter
+	np700_config | map_filter | sed 's|^\( *logging level set-all notice\)$|\1\n logging level map debug|'
 }
 
-# map_filter: a config on stdin (np700_config's or isup_config's) with the MAP nodes' GT routes
 map_filter() {
 	local r routes=" gt-route 86131 pc 1.2.4 ssn 8\n gt-route 86132 pc 1.2.3 ssn 8\n gt-route 86133 pc 1.2.1 ssn 8"
 	r="$routes\n gt-route 86138 pc 1.2.2 ssn 6\n gt-route 86137 pc 1.2.5 ssn 6\n gt-route 700 pc 1.1.1 ssn 0"
 	sed -e "s|^ local-ssn 8\$| local-ssn 8\n$r|" \
-		-e "s|^ peer-timeout .*| peer-timeout $MAP_PEER_TIMEOUT|" \
-		-e 's|^\( *logging level set-all notice\)$|\1\n logging level map debug|'
+		-e "s|^ peer-timeout .*| peer-timeout $MAP_PEER_TIMEOUT|"
 }
 
 map_msg() {

@@ -19,10 +19,6 @@ LOAD_S=${OVL_SECONDS:-10}
 FLOOD_N=${OVL_FLOOD:-30000}	# provisioning flood: creates
 FLOOD_CALLS=${OVL_FLOOD_CALLS:-400}
 
-ctr() {
-	np700_vty "show rate-counters" | awk -v k="$1:" '$1 == k { print $2; exit }'
-}
-
 stp_start
 isup_config | sed "s|^ timer T35 3\$|&\n max-calls $MAX_CALLS\n max-call-rate $MAX_RATE|" >"$SCRATCH/np700.cfg"
 sw_start swa 'IAM ACM ANM'
@@ -60,9 +56,9 @@ n=$(sed -n 's/.* n=//p' "$SCRATCH/vty-load.txt")
 echo "  VTY during the load: $n round trips, median $(grep -v max "$SCRATCH/vty-load.txt" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') ms, max ${max:-?} ms"
 check "VTY answered $n times during the load, slowest ${max:-?} ms (< 1000)" test "${n:-0}" -gt 10 -a "${max:-99999}" -lt 1000
 
-attempts=$(ctr call:attempts)
-shed=$(ctr call:shed)
-translated=$(ctr call:translated)
+attempts=$(np700_ctr call:attempts)
+shed=$(np700_ctr call:shed)
+translated=$(np700_ctr call:translated)
 answered=$(field "$load" answered)
 failed=$(field "$load" failed)
 secs=$(field "$load" seconds)
@@ -147,8 +143,8 @@ awk -v a="$(field "$c_alone" cps)" -v b="$(field "$c_both" cps)" -v ta="$t_alone
 expect_eq "every call of the load during the flood answered" \
 	"$(field "$c_both" answered)/$(field "$c_both" failed)" "$FLOOD_CALLS/0"
 expect_eq "every create of the flood during the calls acknowledged" \
-	"$(grep -c '^[0-9]*,create,ok,' "$SCRATCH/flood-both.out")" "$FLOOD_N"
-expect_eq "and of the flood alone" "$(grep -c '^[0-9]*,create,ok,' "$SCRATCH/flood-alone.out")" "$FLOOD_N"
+	"$(ctl_acked "$SCRATCH/flood-both.out")" "$FLOOD_N"
+expect_eq "and of the flood alone" "$(ctl_acked "$SCRATCH/flood-alone.out")" "$FLOOD_N"
 expect_eq "the call load began while the flood was still going on" "$overlap" 1
 check "np700 idle" wait_for 5 calls_idle
 finish
