@@ -379,7 +379,7 @@ intl:
 	return strlen(nsn) < p->range_len && pfx_compatible(nsn, p->range_prefix);
 }
 
-static void translate(struct isup_call *call);
+static void translate(struct isup_call *call, struct isup_msg *iam);
 
 /* A routing number np700 itself handed out in an SRI answer ("map" / routing-number-prefix + X)
  * leads the call here: without the prefix it is X. */
@@ -392,8 +392,9 @@ static const char *strip_routing_prefix(const struct isup_relay *r, const char *
 	return dialled;
 }
 
-/* The dialled digits so far: complete, still incomplete, or not for us. */
-static void try_complete(struct isup_call *call)
+/* The dialled digits so far: complete, still incomplete, or not for us. \a iam is the IAM
+ * as parsed on arrival (en bloc), NULL once digits came by SAM. */
+static void try_complete(struct isup_call *call, struct isup_msg *iam)
 {
 	struct isup_relay *r = call->r;
 	const struct np700_numplan *plan = &r->g->plan;
@@ -407,7 +408,7 @@ static void try_complete(struct isup_call *call)
 	if (rc == 1) {
 		ARRAY_COPY(call->d.x, x);
 		ARRAY_COPY(call->cdr.x, x);
-		translate(call);
+		translate(call, iam);
 		return;
 	}
 	if (!call->dialled_st && overlap_pending(plan, call->dialled, nat)) {
@@ -443,14 +444,16 @@ static void hop_counter(struct isup_msg *m)
 	isup_msg_set(m, ISUP_PAR_HOP_COUNTER, &v, 1);
 }
 
-static void translate(struct isup_call *call)
+/* \a iam: the received IAM already parsed (it is rewritten in place; the caller still owns
+ * it), or NULL: parse call->iam, which SAMs have completed */
+static void translate(struct isup_call *call, struct isup_msg *iam)
 {
 	struct isup_relay *r = call->r;
 	struct np700 *g = r->g;
 	const struct isup_route *rt;
 	struct isup_cgroup *cg;
 	struct isup_circuit *c;
-	struct isup_msg *m;
+	struct isup_msg *m = iam;
 	struct isup_number called = {};
 	const struct isup_param *hop;
 	uint8_t inn = 0;
@@ -491,15 +494,18 @@ static void translate(struct isup_call *call)
 		return;
 	}
 
-	m = isup_relay_msg_alloc(r);
-	if (!m || isup_msg_parse(m, r->variant, call->iam, call->iam_len, NULL, NULL) < 0) {
-		isup_relay_msg_free(r, m);
-		reject_in(call, CDR_OUT_FAILED, "internal error", 41);
-		return;
+	if (!m) {
+		m = isup_relay_msg_alloc(r);
+		if (!m || isup_msg_parse(m, r->variant, call->iam, call->iam_len, NULL, NULL) < 0) {
+			isup_relay_msg_free(r, m);
+			reject_in(call, CDR_OUT_FAILED, "internal error", 41);
+			return;
+		}
 	}
 	hop = isup_msg_get(m, ISUP_PAR_HOP_COUNTER);
 	if (hop && hop->len >= 1 && (hop->val[0] & 0x1f) == 0) {
-		isup_relay_msg_free(r, m);
+		if (m != iam)
+			isup_relay_msg_free(r, m);
 		reject_in(call, CDR_OUT_FAILED, "hop counter exhausted", 25);
 		return;
 	}
@@ -518,7 +524,8 @@ static void translate(struct isup_call *call)
 	leg_seize(&call->out, cg, c, ISUP_CIRC_OUTGOING);
 	isup_msg_set_cic(m, c->cic);
 	len = rc < 0 ? rc : isup_msg_encode(m, call->out_iam, sizeof(call->out_iam));
-	isup_relay_msg_free(r, m);
+	if (m != iam)
+		isup_relay_msg_free(r, m);
 	if (len < 0) {
 		leg_free(&call->out);
 		reject_in(call, CDR_OUT_FAILED, "internal error", 41);
@@ -639,7 +646,7 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 	OSMO_STRLCPY_ARRAY(call->dialled, n.digits);
 	call->dialled_st = n.st;
 	call->called_nai = n.nai;
-	try_complete(call);
+	try_complete(call, m);
 }
 
 static void rx_sam(struct isup_call *call, struct isup_msg *m)
@@ -653,7 +660,7 @@ static void rx_sam(struct isup_call *call, struct isup_msg *m)
 	}
 	strcat(call->dialled, n.digits);
 	call->dialled_st = n.st;
-	try_complete(call);
+	try_complete(call, NULL);
 }
 
 /* --- relaying --- */
