@@ -99,10 +99,15 @@ static struct isup_leg *other_leg(struct isup_leg *leg)
 	return leg->side == ISUP_LEG_IN ? &leg->call->out : &leg->call->in;
 }
 
+static void call_end(struct isup_call *call);
+
+/* both circuits free: the call is over, its object goes back to the pool */
 static void check_done(struct isup_call *call)
 {
-	if (!call->in.busy && !call->out.busy)
-		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REGULAR, NULL);
+	if (call->in.busy || call->out.busy)
+		return;
+	call_end(call);
+	isup_call_obj_put(call);
 }
 
 /* The leg's circuit is free again. */
@@ -227,57 +232,10 @@ static void maxdur_cb(void *data)
 static struct isup_call *call_alloc(struct isup_relay *r, struct isup_cgroup *cg, struct isup_circuit *c,
 				    uint32_t opc)
 {
-	struct osmo_fsm_inst *fi;
-	struct isup_call *call;
+	struct isup_call *call = isup_call_obj_get(r);
 
-	char id[12], name[sizeof("isup_call()[0x]") + sizeof(id) + 2 * sizeof(void *)];
-	uint32_t n = r->next_call_id + 1;
-	uintptr_t addr;
-	int i = sizeof(id) - 1, k;
-
-	/* The call number as the FSM instance's id and "isup_call(<id>)[<address>]" as its name
-	 * (what libosmocore makes of it with its default osmo_fsm_log_addr(true)), built here:
-	 * osmo_fsm_inst_alloc() with an id would printf twice and validate the id, a fifth of the
-	 * cost of an IAM (issue 5). A number is always a valid identifier. */
-	id[i] = '\0';
-	do {
-		id[--i] = '0' + n % 10;
-		n /= 10;
-	} while (n);
-	fi = osmo_fsm_inst_alloc(&isup_call_fsm, r, NULL, LOGL_INFO, NULL);
-	if (!fi)
+	if (!call)
 		return NULL;
-	k = sizeof("isup_call(") - 1;
-	memcpy(name, "isup_call(", k);
-	memcpy(name + k, id + i, sizeof(id) - i);
-	k += sizeof(id) - i - 1;
-	memcpy(name + k, ")[0x", 4);
-	k += 4;
-	addr = (uintptr_t)fi;
-	for (n = 2 * sizeof(addr); n > 1 && !(addr >> (4 * (n - 1))); n--)
-		;
-	while (n--)
-		name[k++] = "0123456789abcdef"[(addr >> (4 * n)) & 0xf];
-	name[k++] = ']';
-	name[k] = '\0';
-	talloc_free((char *)fi->name);
-	fi->id = talloc_strdup(fi, id + i);
-	fi->name = talloc_strdup(fi, name);
-	if (!fi->name || !fi->id) {
-		osmo_fsm_inst_free(fi);
-		return NULL;
-	}
-	/* zero all but the large message buffers at the end */
-	call = talloc_size(fi, sizeof(*call));
-	if (!call) {
-		osmo_fsm_inst_free(fi);
-		return NULL;
-	}
-	memset(call, 0, offsetof(struct isup_call, iam));
-	fi->priv = call;
-	call->fi = fi;
-	call->r = r;
-	call->id = ++r->next_call_id;
 	call->in.call = call;
 	call->in.side = ISUP_LEG_IN;
 	call->out.call = call;
@@ -882,11 +840,12 @@ static int call_fsm_timer_cb(struct osmo_fsm_inst *fi)
 	return 0;
 }
 
-static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+/* the call is over (both legs free, or the relay goes): its record, counters, lists */
+static void call_end(struct isup_call *call)
 {
-	struct isup_call *call = fi->priv;
 	struct isup_relay *r = call->r;
 
+	call->ended = true;
 	leg_free(&call->in);
 	leg_free(&call->out);
 	osmo_timer_del(&call->t_maxdur);
@@ -903,9 +862,18 @@ static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause 
 		r->n_admitted--;
 }
 
+static void call_fsm_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+{
+	struct isup_call *call = fi->priv;
+
+	/* a live call terminated with the relay; a pooled one has ended already */
+	if (!call->ended)
+		call_end(call);
+}
+
 #define ALL_EV	(S(ISUP_CEV_RX_IN) | S(ISUP_CEV_RX_OUT))
 #define ALL_ST	(S(ISUP_CST_COLLECT) | S(ISUP_CST_WAIT_ACM) | S(ISUP_CST_ALERTING) | S(ISUP_CST_ANSWERED) | \
-		 S(ISUP_CST_RELEASING))
+		 S(ISUP_CST_RELEASING) | S(ISUP_CST_IDLE))
 
 static const struct osmo_fsm_state call_fsm_states[] = {
 	[ISUP_CST_COLLECT] = { .name = "COLLECT", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
@@ -918,6 +886,8 @@ static const struct osmo_fsm_state call_fsm_states[] = {
 				.action = call_fsm_action },
 	[ISUP_CST_RELEASING] = { .name = "RELEASING", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
 				 .action = call_fsm_action },
+	/* an ended call's instance in the pool (isup_call_pool.c): no event, next state COLLECT */
+	[ISUP_CST_IDLE] = { .name = "IDLE", .out_state_mask = S(ISUP_CST_COLLECT) },
 };
 
 struct osmo_fsm isup_call_fsm = {

@@ -137,6 +137,7 @@ static int relay_talloc_destructor(struct isup_relay *r)
 	/* calls hold timers: end them before the memory goes */
 	llist_for_each_entry_safe(call, tmp, &r->calls, list)
 		osmo_fsm_inst_term(call->fi, OSMO_FSM_TERM_REQUEST, NULL);
+	isup_call_pool_free(r);
 	isup_guard_free(r);
 	isup_maint_free(r);
 	rate_ctr_group_free(r->ctrs);
@@ -158,6 +159,7 @@ struct isup_relay *isup_relay_alloc(void *ctx, struct np700 *g, isup_tx_cb tx, v
 	INIT_LLIST_HEAD(&r->cgroups);
 	INIT_LLIST_HEAD(&r->routes);
 	INIT_LLIST_HEAD(&r->calls);
+	INIT_LLIST_HEAD(&r->call_pool);
 	r->tdefs = talloc_memdup(r, isup_tdefs_default, sizeof(isup_tdefs_default));
 	osmo_tdefs_reset(r->tdefs);
 	/* Q.850 defaults: a rejected caller hears "call rejected", a number outside any binding

@@ -88,6 +88,7 @@ struct isup_call {
 	bool backward_seen;		/*!< any backward message on the outgoing leg (ends dual-seizure window) */
 	bool collecting;		/*!< overlap: counted once, waiting for SAMs */
 	bool admitted;			/*!< counted in isup_relay.n_admitted (isup_guard_admit()) */
+	bool ended;			/*!< record written, out of the call list (pooled or terminating) */
 	struct osmo_timer_list t_maxdur;
 	struct cdr_record cdr;
 	/* large buffers last: a new call zeroes only what comes before them */
@@ -101,6 +102,7 @@ enum isup_call_fsm_state {
 	ISUP_CST_ALERTING,	/*!< ACM received (T9) */
 	ISUP_CST_ANSWERED,	/*!< ANM/CON received */
 	ISUP_CST_RELEASING,	/*!< REL on one or both legs; waiting for RLCs */
+	ISUP_CST_IDLE,		/*!< ended, the object kept for the next call (isup_call_pool.c) */
 };
 
 enum isup_call_fsm_event {
@@ -153,6 +155,8 @@ struct isup_relay {
 	struct llist_head routes;
 	struct llist_head calls;
 	unsigned int num_calls;
+	struct llist_head call_pool;	/*!< ended calls' objects for reuse (isup_call_pool.c) */
+	unsigned int n_call_pool;
 	uint8_t reject_cause[_NP700_REJ_NUM];
 	uint8_t maxdur_cause;
 	struct osmo_tdef *tdefs;
@@ -243,6 +247,17 @@ void isup_circuit_free_all(struct isup_relay *r);
 /*! Longest-prefix route for a canonical E.164 number (also tried in its national form). */
 const struct isup_route *isup_route_lookup(struct isup_relay *r, const char *e164);
 void isup_route_free_all(struct isup_relay *r);
+
+/* isup_call_pool.c */
+/*! ended calls kept for reuse at most; beyond, a call's FSM instance is terminated */
+#define ISUP_CALL_POOL_MAX	1024
+/*! A call object for a new call: FSM instance in COLLECT, named after the new r->next_call_id,
+ *  zeroed up to the message buffers, call->fi/r/id set. \returns NULL without memory. */
+struct isup_call *isup_call_obj_get(struct isup_relay *r);
+/*! Return the object of an ended call (not in any list, no timer running). */
+void isup_call_obj_put(struct isup_call *call);
+/*! Terminate the FSM instances of all pooled calls (the relay goes). */
+void isup_call_pool_free(struct isup_relay *r);
 
 /* isup_call.c */
 extern struct osmo_fsm isup_call_fsm;
