@@ -9,6 +9,8 @@
  *           creates, up to 4 queued, committed off the loop; done() callbacks on the loop);
  *   inline  the same load committed on the event loop itself (the design before the writer).
  *   decide_bench DIR N TOTAL [SECONDS [RATE [BATCH]]]
+ * BENCH_REGION=M: the store is full (N = TOTAL, as hotpath.sh fills it): the writes go to a
+ * region of M new bindings in blocks after the store's (pools for them are added first).
  * Prints one line per phase: "phase p50_us p99_us p999_us max_us decisions writes_per_s
  * max_service_us" (the last: the longest np700_decide() itself, without its wait in the queue). */
 #include <errno.h>
@@ -32,6 +34,9 @@
 
 static struct np700_store *st;
 static uint64_t n_existing, total, next_new, written;
+/* the bindings written are N..write_end-1: the rest of the store's shape (TOTAL), or with
+ * BENCH_REGION=M a region of M behind it in blocks of its own (a store filled to TOTAL = N) */
+static uint64_t write_end, region_m, region_base;
 static unsigned int batch = 1024, in_flight;
 static struct np700_store_writer *w;
 
@@ -61,7 +66,10 @@ static void create_range(struct np700_store_txn *txn, uint64_t first, unsigned i
 
 	for (k = 0; k < n; k++) {
 		struct np700_binding b;
-		make_binding(first + k, total, &b);
+		if (region_m)
+			make_binding_in(first + k, n_existing, region_m, region_base, &b);
+		else
+			make_binding(first + k, total, &b);
 		if (!np700_store_binding_create(st, txn, &b))
 			(*ok)++;
 	}
@@ -95,7 +103,7 @@ static void wjob_done(struct np700_store_wjob *wjob, int rc)
 	in_flight--;
 	if (!rc)
 		written += j->ok;
-	if (load_on && next_new + batch <= total)
+	if (load_on && next_new + batch <= write_end)
 		wjob_submit(j);
 }
 
@@ -152,7 +160,7 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 		 * with the writer for a core, and be throttled under SCHED_FIFO) */
 		if (mode == WRITER)
 			osmo_select_main_ctx(1);	/* the writer's eventfd: done() callbacks */
-		if (mode != INLINE || next_new + batch > total) {
+		if (mode != INLINE || next_new + batch > write_end) {
 			/* (not osmo_select_main_ctx(0): its poll() timeout is in ms, it would spin) */
 			struct timespec ts = { .tv_sec = (t0 + k * interval) / 1000000000,
 					       .tv_nsec = (t0 + k * interval) % 1000000000 };
@@ -211,6 +219,23 @@ int main(int argc, char **argv)
 		batch = atoi(argv[6]);
 	if (np700_store_open(ctx, &cfg, &st) || np700_store_writer_start(ctx, st, &w))
 		return 1;
+	write_end = total;
+	if (getenv("BENCH_REGION")) {
+		uint64_t k;
+		region_m = strtoull(getenv("BENCH_REGION"), NULL, 10);
+		region_base = BLOCK_BASE + (blocks(total) + 1) / 2 * 2;
+		write_end = n_existing + region_m;
+		for (k = 0; k < blocks(region_m); k++) {
+			struct np700_pool p = { .customer_id = ((region_base + k - BLOCK_BASE) % 2) ? 2 : 1 };
+			snprintf(p.first, sizeof(p.first), "%011" PRIu64 "0000", region_base + k);
+			snprintf(p.last, sizeof(p.last), "%011" PRIu64 "9999", region_base + k);
+			int rc = np700_store_pool_add(st, &p);
+			if (rc && rc != -EEXIST) {
+				fprintf(stderr, "pool %s: %s\n", p.first, np700_store_last_error(st));
+				return 1;
+			}
+		}
+	}
 	/* the first lookups fault the store's pages into the mapping: not what is measured */
 	phase("warm-up", IDLE, seconds, rate, false);
 	phase("idle", IDLE, seconds, rate, true);

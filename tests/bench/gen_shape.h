@@ -34,15 +34,16 @@ static inline uint64_t blocks(uint64_t total)
 	return (excl_numbers(total) + shared_numbers(total) + BLOCK - 1) / BLOCK;
 }
 
-/* number index -> 15-digit X; the customer is the block's owner */
-static uint32_t number_of(uint64_t idx, char *x)
+/* number index -> 15-digit X in the blocks from \a base (BLOCK_BASE or an even number of blocks
+ * after it); the customer is the block's owner, by the block's parity as np700_gen's pools */
+static uint32_t number_of(uint64_t base, uint64_t idx, char *x)
 {
-	uint64_t blk = idx / BLOCK;
+	uint64_t blk = base + idx / BLOCK;
 	char tmp[48];
 
-	snprintf(tmp, sizeof(tmp), "%011" PRIu64 "%04u", BLOCK_BASE + blk, (unsigned int)(idx % BLOCK));
+	snprintf(tmp, sizeof(tmp), "%011" PRIu64 "%04u", blk, (unsigned int)(idx % BLOCK));
 	osmo_strlcpy(x, tmp, NP700_NUM_MAXLEN + 1);
-	return (blk % 2) ? 2 : 1;
+	return ((blk - BLOCK_BASE) % 2) ? 2 : 1;
 }
 
 static uint64_t mix(uint64_t v)
@@ -53,10 +54,14 @@ static uint64_t mix(uint64_t v)
 	return v;
 }
 
-static void make_binding(uint64_t i, uint64_t total, struct np700_binding *b)
+/* Binding \a i of a region: the numbers of a shape of \a total bindings counted from \a first,
+ * in the blocks from \a base; A, B and the order id come from \a i itself, so they never repeat
+ * across regions. A store filled for N bindings is the region (0, N, BLOCK_BASE);
+ * decide_bench writes into a second one behind it when the store has no room left. */
+static void make_binding_in(uint64_t i, uint64_t first, uint64_t total, uint64_t base, struct np700_binding *b)
 {
-	uint64_t grp = (i / 10) * 6;
-	unsigned int k = i % 10;
+	uint64_t r = i - first, grp = (r / 10) * 6;
+	unsigned int k = r % 10;
 
 	memset(b, 0, sizeof(*b));
 	b->services = NP700_SVC_VOICE | NP700_SVC_SMS;
@@ -67,22 +72,26 @@ static void make_binding(uint64_t i, uint64_t total, struct np700_binding *b)
 	snprintf(b->order_id, sizeof(b->order_id), "o%" PRIu64, i);
 	if (k < 6) {
 		b->mode = NP700_MODE_AXB;
-		b->customer_id = number_of(excl_numbers(total) + mix(i) % shared_numbers(total), b->x);
+		b->customer_id = number_of(base, excl_numbers(total) + mix(i) % shared_numbers(total), b->x);
 		b->expires = gen_t0 + 3600 + mix(i + 1) % (30 * 86400);
 	} else if (k < 8) {
 		b->mode = NP700_MODE_AXN;
-		b->customer_id = number_of(grp + (k - 6), b->x);
+		b->customer_id = number_of(base, grp + (k - 6), b->x);
 		b->expires = gen_t0 + 86400;
 	} else if (k == 8) {
 		b->mode = NP700_MODE_AX;
-		b->customer_id = number_of(grp + 2, b->x);
+		b->customer_id = number_of(base, grp + 2, b->x);
 		b->b[0] = '\0';
 		b->expires = 0;
 	} else {
 		b->mode = NP700_MODE_AXYB;
-		b->customer_id = number_of(grp + 4, b->x);
-		number_of(grp + 5, b->y);
+		b->customer_id = number_of(base, grp + 4, b->x);
+		number_of(base, grp + 5, b->y);
 		b->expires = gen_t0 + 7 * 86400;
 	}
 }
 
+static void make_binding(uint64_t i, uint64_t total, struct np700_binding *b)
+{
+	make_binding_in(i, 0, total, BLOCK_BASE, b);
+}
