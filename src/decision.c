@@ -245,7 +245,14 @@ int np700_decide_ex(struct np700_store *st, const char *dialled, const char *cal
 	memset(out, 0, sizeof(*out));
 	if (!caller)
 		caller = "";
-	rc = np700_protected_normalise(&st->plan, dialled ? dialled : "", NP700_NAT_NATIONAL, out->x, sizeof(out->x));
+	if ((flags & NP700_DECIDE_IS_X) && dialled && st->plan.range_len < sizeof(out->x) &&
+	    strnlen(dialled, sizeof(out->x)) == st->plan.range_len) {
+		memcpy(out->x, dialled, st->plan.range_len + 1);
+		rc = 1;
+	} else {
+		rc = np700_protected_normalise(&st->plan, dialled ? dialled : "", NP700_NAT_NATIONAL, out->x,
+					       sizeof(out->x));
+	}
 	if (rc <= 0) {
 		out->reject = rc ? NP700_REJ_INVALID_NUMBER : NP700_REJ_NOT_PROTECTED;
 		out->x[0] = '\0';

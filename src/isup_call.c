@@ -420,7 +420,8 @@ static void translate(struct isup_call *call, struct isup_msg *iam)
 
 	/* the decision overwrites call->d, including the dialled number it is given */
 	ARRAY_COPY(x, call->d.x);
-	rc = g->store ? np700_decide(g->store, x, call->caller, NP700_SERVICE_VOICE, now_s(), &call->d) : -EIO;
+	rc = g->store ? np700_decide_ex(g->store, x, call->caller, NP700_SERVICE_VOICE, now_s(), NP700_DECIDE_IS_X,
+					&call->d) : -EIO;
 	if (!g->store)
 		call->d.reject = NP700_REJ_STORE_ERROR;
 	if (rc < 0 && call->d.reject == NP700_REJ_NONE)

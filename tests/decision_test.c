@@ -89,8 +89,9 @@ static enum np700_reject decide_at(const char *caller, const char *dialled, enum
 {
 	int rc = np700_decide_ex(st, dialled, caller, svc, now, flags, &d);
 
-	printf("%s -> %s %s%s @%+ld: ", caller, dialled, svc == NP700_SERVICE_SMS ? "sms" : "voice",
-	       flags & NP700_DECIDE_DRY_RUN ? " (dry)" : "", (long)(now - NOW));
+	printf("%s -> %s %s%s%s @%+ld: ", caller, dialled, svc == NP700_SERVICE_SMS ? "sms" : "voice",
+	       flags & NP700_DECIDE_DRY_RUN ? " (dry)" : "", flags & NP700_DECIDE_IS_X ? " (is X)" : "",
+	       (long)(now - NOW));
 	if (rc)
 		printf("rc %d ", rc);
 	if (d.reject == NP700_REJ_NONE)
@@ -168,6 +169,11 @@ static void test_modes(void)
 	call(B, "700100000000001", NOW);
 	call(C, "700100000000001", NOW);
 	decide_at(A, "700100000000001", NP700_SERVICE_SMS, NOW, 0);
+	/* X as the ISUP relay passes it (not normalised again): the same answer; anything not of
+	 * X's length goes through the normalisation as without the flag */
+	decide_at(B, "700100000000001", NP700_SERVICE_VOICE, NOW, NP700_DECIDE_IS_X);
+	decide_at(B, "70010000000000", NP700_SERVICE_VOICE, NOW, NP700_DECIDE_IS_X);
+	decide_at(B, "0700100000000001", NP700_SERVICE_VOICE, NOW, NP700_DECIDE_IS_X);
 
 	printf("\n== AXN\n");
 	bind(NP700_MODE_AXN, 1, "700100000000002", NULL, A, N, NULL);

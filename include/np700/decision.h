@@ -60,6 +60,9 @@ struct np700_decision {
 
 /*! np700_decide_ex() flags */
 #define NP700_DECIDE_DRY_RUN	0x01	/*!< no side effects: no rate counting, no blocking (VTY "show") */
+/*! \a dialled is X as np700_protected_normalise() returned it (the ISUP relay's try_complete()):
+ *  not normalised a second time, only its length checked */
+#define NP700_DECIDE_IS_X	0x02
 
 /*! Decide a call or SMS. \a dialled is the called number normalised to the protected range's
  *  national form, \a caller the caller's canonical E.164 number. Pure read of the store plus
