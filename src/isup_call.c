@@ -104,7 +104,8 @@ static void call_end(struct isup_call *call);
 /* both circuits free: the call is over, its object goes back to the pool */
 static void check_done(struct isup_call *call)
 {
-	if (call->in.busy || call->out.busy)
+	/* (ended: already back in the pool; never end a call twice) */
+	if (call->ended || call->in.busy || call->out.busy)
 		return;
 	call_end(call);
 	isup_call_obj_put(call);

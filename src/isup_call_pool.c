@@ -68,6 +68,7 @@ static struct isup_call *call_new(struct isup_relay *r)
 	fi->id = id;
 	fi->name = name;
 	call->fi = fi;
+	call->in.rel = call->out.rel = NULL;
 	return call;
 }
 
@@ -75,6 +76,7 @@ struct isup_call *isup_call_obj_get(struct isup_relay *r)
 {
 	struct osmo_fsm_inst *fi;
 	struct isup_call *call;
+	uint8_t *rel_in, *rel_out;
 
 	if (!llist_empty(&r->call_pool)) {
 		call = llist_first_entry(&r->call_pool, struct isup_call, list);
@@ -87,8 +89,13 @@ struct isup_call *isup_call_obj_get(struct isup_relay *r)
 			return NULL;
 	}
 	fi = call->fi;
-	/* zero all but the large message buffers at the end */
+	/* zero all but the large message buffers at the end; the legs' REL copies (talloc'ed on
+	 * the call by leg_release() when first needed) stay with the object for the next calls */
+	rel_in = call->in.rel;
+	rel_out = call->out.rel;
 	memset(call, 0, offsetof(struct isup_call, iam));
+	call->in.rel = rel_in;
+	call->out.rel = rel_out;
 	call->fi = fi;
 	fi->priv = call;
 	call->r = r;

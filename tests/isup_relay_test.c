@@ -795,6 +795,39 @@ static void test_china(void)
 	show();
 }
 
+/* An ended call's object goes back to the relay's pool and serves the next call
+ * (isup_call_pool.c): whatever a call allocates on it must be reused too, not pile up. Runs
+ * on the China-variant relay that test_china() leaves. */
+static void test_reuse(void)
+{
+	unsigned int anm0 = tx_count[ISUP_MSGT_ANM];
+	size_t blocks[2];
+	uint16_t out;
+	int round, i;
+
+	printf("\n== call objects reused: 2 rounds of 20 answered calls, released by A or by B\n");
+	quiet = true;
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 20; i++) {
+			iam(CN_A, 5, X1, "13800138000");
+			out = last_cic;
+			acm(CN_B, out);
+			anm(CN_B, out, "13912345678");
+			if (i % 2) {
+				rel(CN_A, 5, 16, NULL);
+				simple(CN_B, out, ISUP_MSGT_RLC);
+			} else {
+				rel(CN_B, out, 16, NULL);
+				simple(CN_A, 5, ISUP_MSGT_RLC);
+			}
+		}
+		blocks[round] = talloc_total_blocks(r);
+	}
+	quiet = false;
+	printf("  ANM relayed to A %u, calls in progress %u; relay memory blocks after round 2 %s after round 1\n",
+	       tx_count[ISUP_MSGT_ANM] - anm0, isup_relay_num_calls(r), blocks[1] == blocks[0] ? "==" : "!=");
+}
+
 static void print_counters(void)
 {
 	unsigned int i;
@@ -847,6 +880,7 @@ int main(int argc, char **argv)
 	test_guard();
 	test_maintenance();
 	test_china();
+	test_reuse();
 
 	talloc_free(r);
 	np700_store_close(st);

@@ -252,7 +252,8 @@ void isup_route_free_all(struct isup_relay *r);
 /*! ended calls kept for reuse at most; beyond, a call's FSM instance is terminated */
 #define ISUP_CALL_POOL_MAX	1024
 /*! A call object for a new call: FSM instance in COLLECT, named after the new r->next_call_id,
- *  zeroed up to the message buffers, call->fi/r/id set. \returns NULL without memory. */
+ *  zeroed up to the message buffers (the legs' REL buffers are kept), call->fi/r/id set.
+ *  \returns NULL without memory. */
 struct isup_call *isup_call_obj_get(struct isup_relay *r);
 /*! Return the object of an ended call (not in any list, no timer running). */
 void isup_call_obj_put(struct isup_call *call);

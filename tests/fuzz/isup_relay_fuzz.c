@@ -29,8 +29,8 @@
 #include <np700/isup_internal.h>
 
 /* AXB: A 8613800138000 <-> B 8613912345678 on any X; callers of 86137... are refused */
-int np700_decide(struct np700_store *st, const char *dialled, const char *caller, enum np700_service svc,
-		 time_t now, struct np700_decision *out)
+int np700_decide_ex(struct np700_store *st, const char *dialled, const char *caller, enum np700_service svc,
+		    time_t now, unsigned int flags, struct np700_decision *out)
 {
 	memset(out, 0, sizeof(*out));
 	OSMO_STRLCPY_ARRAY(out->x, dialled);
