@@ -10,7 +10,8 @@
  *   inline  the same load committed on the event loop itself (the design before the writer).
  *   decide_bench DIR N TOTAL [SECONDS [RATE [BATCH]]]
  * BENCH_REGION=M: the store is full (N = TOTAL, as hotpath.sh fills it): the writes go to a
- * region of M new bindings in blocks after the store's (pools for them are added first).
+ * region of M new bindings in blocks after the store's (pools for them are added first);
+ * BENCH_REGION_SKIP=K starts the writes K bindings into the region (a run after a run).
  * Prints one line per phase: "phase p50_us p99_us p999_us max_us decisions writes_per_s
  * max_service_us" (the last: the longest np700_decide() itself, without its wait in the queue). */
 #include <errno.h>
@@ -225,6 +226,9 @@ int main(int argc, char **argv)
 		region_m = strtoull(getenv("BENCH_REGION"), NULL, 10);
 		region_base = BLOCK_BASE + (blocks(total) + 1) / 2 * 2;
 		write_end = n_existing + region_m;
+		/* a second run on the same store writes where the first one stopped */
+		if (getenv("BENCH_REGION_SKIP"))
+			next_new += strtoull(getenv("BENCH_REGION_SKIP"), NULL, 10);
 		for (k = 0; k < blocks(region_m); k++) {
 			struct np700_pool p = { .customer_id = ((region_base + k - BLOCK_BASE) % 2) ? 2 : 1 };
 			snprintf(p.first, sizeof(p.first), "%011" PRIu64 "0000", region_base + k);
