@@ -6,7 +6,7 @@
 # collects them), progress on stderr.
 #   env: NP700_BUILD      build tree with src/np700 and the src/*.a libraries (default $SRC/build/normal)
 #        HOTPATH_SIZES    store sizes (default "1000000 10000000"; 100000000 needs ~16 GB of disk and
-#                         hours of np700_gen on a small machine)
+#                         67 min of np700_gen on a 2-core machine)
 #        HOTPATH_DIR      where the stores are made and kept for the next run (default /tmp/np700-hotpath;
 #                         a store is reused if DIR/gN-tTXN/done exists)
 #        HOTPATH_TXN      bindings per write transaction of the fill (default 1024, the provisioning
