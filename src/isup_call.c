@@ -412,7 +412,7 @@ static void translate(struct isup_call *call, struct isup_msg *iam)
 	const struct isup_route *rt;
 	struct isup_cgroup *cg;
 	struct isup_circuit *c;
-	struct isup_msg *m = iam;
+	struct isup_msg *m = iam, *own = NULL;	/* own: parsed here, freed here */
 	struct isup_number called = {};
 	const struct isup_param *hop;
 	uint8_t inn = 0;
@@ -455,17 +455,16 @@ static void translate(struct isup_call *call, struct isup_msg *iam)
 	}
 
 	if (!m) {
-		m = isup_relay_msg_alloc(r);
+		m = own = isup_relay_msg_alloc(r);
 		if (!m || isup_msg_parse(m, r->variant, call->iam, call->iam_len, NULL, NULL) < 0) {
-			isup_relay_msg_free(r, m);
+			isup_relay_msg_free(r, own);
 			reject_in(call, CDR_OUT_FAILED, "internal error", 41);
 			return;
 		}
 	}
 	hop = isup_msg_get(m, ISUP_PAR_HOP_COUNTER);
 	if (hop && hop->len >= 1 && (hop->val[0] & 0x1f) == 0) {
-		if (m != iam)
-			isup_relay_msg_free(r, m);
+		isup_relay_msg_free(r, own);
 		reject_in(call, CDR_OUT_FAILED, "hop counter exhausted", 25);
 		return;
 	}
@@ -484,8 +483,7 @@ static void translate(struct isup_call *call, struct isup_msg *iam)
 	leg_seize(&call->out, cg, c, ISUP_CIRC_OUTGOING);
 	isup_msg_set_cic(m, c->cic);
 	len = rc < 0 ? rc : isup_msg_encode(m, call->out_iam, sizeof(call->out_iam));
-	if (m != iam)
-		isup_relay_msg_free(r, m);
+	isup_relay_msg_free(r, own);
 	if (len < 0) {
 		leg_free(&call->out);
 		reject_in(call, CDR_OUT_FAILED, "internal error", 41);

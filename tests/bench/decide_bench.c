@@ -222,23 +222,14 @@ int main(int argc, char **argv)
 		return 1;
 	write_end = total;
 	if (getenv("BENCH_REGION")) {
-		uint64_t k;
 		region_m = strtoull(getenv("BENCH_REGION"), NULL, 10);
 		region_base = BLOCK_BASE + (blocks(total) + 1) / 2 * 2;
 		write_end = n_existing + region_m;
 		/* a second run on the same store writes where the first one stopped */
 		if (getenv("BENCH_REGION_SKIP"))
 			next_new += strtoull(getenv("BENCH_REGION_SKIP"), NULL, 10);
-		for (k = 0; k < blocks(region_m); k++) {
-			struct np700_pool p = { .customer_id = ((region_base + k - BLOCK_BASE) % 2) ? 2 : 1 };
-			snprintf(p.first, sizeof(p.first), "%011" PRIu64 "0000", region_base + k);
-			snprintf(p.last, sizeof(p.last), "%011" PRIu64 "9999", region_base + k);
-			int rc = np700_store_pool_add(st, &p);
-			if (rc && rc != -EEXIST) {
-				fprintf(stderr, "pool %s: %s\n", p.first, np700_store_last_error(st));
-				return 1;
-			}
-		}
+		if (add_pools(st, region_base, blocks(region_m)))
+			return 1;
 	}
 	/* the first lookups fault the store's pages into the mapping: not what is measured */
 	phase("warm-up", IDLE, seconds, rate, false);

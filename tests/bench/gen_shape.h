@@ -7,8 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <errno.h>
+
 #include <osmocom/core/utils.h>
 #include <np700/binding.h>
+#include <np700/store.h>
 
 #define BLOCK		((uint64_t)10000)	/* numbers in an 11-digit block */
 #define BLOCK_BASE	((uint64_t)70020000000)	/* first block used */
@@ -34,8 +37,34 @@ static inline uint64_t blocks(uint64_t total)
 	return (excl_numbers(total) + shared_numbers(total) + BLOCK - 1) / BLOCK;
 }
 
+/* the two bench customers own alternate blocks, counted from BLOCK_BASE */
+static uint32_t block_owner(uint64_t blk)
+{
+	return ((blk - BLOCK_BASE) % 2) ? 2 : 1;
+}
+
+/* The pools of \a n blocks from block \a base, each owned by block_owner(); one already there is
+ * fine. \returns 0, or the error of the first pool refused otherwise. */
+static inline int add_pools(struct np700_store *st, uint64_t base, uint64_t n)
+{
+	uint64_t k;
+	int rc;
+
+	for (k = 0; k < n; k++) {
+		struct np700_pool p = { .customer_id = block_owner(base + k) };
+		snprintf(p.first, sizeof(p.first), "%011" PRIu64 "0000", (base + k) % 100000000000);
+		snprintf(p.last, sizeof(p.last), "%011" PRIu64 "9999", (base + k) % 100000000000);
+		rc = np700_store_pool_add(st, &p);
+		if (rc && rc != -EEXIST) {
+			fprintf(stderr, "pool %s: %s\n", p.first, np700_store_last_error(st));
+			return rc;
+		}
+	}
+	return 0;
+}
+
 /* number index -> 15-digit X in the blocks from \a base (BLOCK_BASE or an even number of blocks
- * after it); the customer is the block's owner, by the block's parity as np700_gen's pools */
+ * after it); the customer is the block's owner */
 static uint32_t number_of(uint64_t base, uint64_t idx, char *x)
 {
 	uint64_t blk = base + idx / BLOCK;
@@ -43,7 +72,7 @@ static uint32_t number_of(uint64_t base, uint64_t idx, char *x)
 
 	snprintf(tmp, sizeof(tmp), "%011" PRIu64 "%04u", blk, (unsigned int)(idx % BLOCK));
 	osmo_strlcpy(x, tmp, NP700_NUM_MAXLEN + 1);
-	return ((blk - BLOCK_BASE) % 2) ? 2 : 1;
+	return block_owner(blk);
 }
 
 static uint64_t mix(uint64_t v)

@@ -45,7 +45,8 @@ static int cmd_fill(const char *dir, uint64_t n, uint64_t total, uint64_t per_tx
 				       .plan = &np700_numplan_default };
 	struct np700_store *st;
 	struct np700_store_txn *txn = NULL;
-	uint64_t nb = blocks(total), k, i, fails = 0;
+	const char *sync = getenv("NP700_GEN_SYNC");
+	uint64_t i, fails = 0;
 	struct timespec a, z;
 	int rc, c;
 
@@ -57,23 +58,15 @@ static int cmd_fill(const char *dir, uint64_t n, uint64_t total, uint64_t per_tx
 	/* A fill is not a provisioning client: nothing is acknowledged, so one sync at the end
 	 * instead of one per transaction (NP700_GEN_SYNC=1 keeps np700's durable commits). The
 	 * transactions and so the page layout are the same either way. */
-	if (!getenv("NP700_GEN_SYNC") || strcmp(getenv("NP700_GEN_SYNC"), "1"))
+	if (!sync || strcmp(sync, "1"))
 		mdb_env_set_flags(st->env, MDB_NOSYNC, 1);
 	for (c = 1; c <= 2; c++) {
 		struct np700_customer cu = { .id = c };
 		snprintf(cu.name, sizeof(cu.name), "bench-%d", c);
 		np700_store_customer_put(st, &cu);
 	}
-	for (k = 0; k < nb; k++) {
-		struct np700_pool p = { .customer_id = (k % 2) ? 2 : 1 };
-		snprintf(p.first, sizeof(p.first), "%011" PRIu64 "0000", (BLOCK_BASE + k) % 100000000000);
-		snprintf(p.last, sizeof(p.last), "%011" PRIu64 "9999", (BLOCK_BASE + k) % 100000000000);
-		rc = np700_store_pool_add(st, &p);
-		if (rc && rc != -EEXIST) {
-			fprintf(stderr, "pool %s: %s\n", p.first, np700_store_last_error(st));
-			return 1;
-		}
-	}
+	if (add_pools(st, BLOCK_BASE, blocks(total)))
+		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (i = 0; i < n; i++) {
 		struct np700_binding b;
