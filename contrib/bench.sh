@@ -63,7 +63,8 @@ CFLAGS="-O2 -std=gnu11 -I$SRC/include -I$BUILD $(pkg-config --cflags libosmocore
 mkdir -p "$T/bin"
 cc $CFLAGS -o "$T/bin/lmdb_baseline" "$SRC/tests/bench/lmdb_baseline.c" -llmdb &&
 cc $CFLAGS -o "$T/bin/np700_gen" "$SRC/tests/bench/np700_gen.c" $LIBS &&
-cc $CFLAGS -o "$T/bin/decide_bench" "$SRC/tests/bench/decide_bench.c" $LIBS || { echo "bench: build failed" >&2; exit 1; }
+cc $CFLAGS -o "$T/bin/decide_bench" "$SRC/tests/bench/decide_bench.c" $LIBS &&
+cc $CFLAGS -o "$T/bin/map_stall" "$SRC/tests/bench/map_stall.c" || { echo "bench: build failed" >&2; exit 1; }
 GEN=$T/bin/np700_gen
 
 section_provisioning() {
@@ -137,6 +138,11 @@ section_latency() {
 		"$wr ($(awk '$1 == "writer" { print $7 }' <<< "$out")/s)" "~ idle" "$idle" "$(ratio "$wr" "$idle")"
 	row "decision p99, same load committed on the loop: before (us; writes/s)" \
 		"$inl ($(awk '$1 == "inline" { print $7 }' <<< "$out")/s)" "-" "$idle" "$(ratio "$inl" "$idle")"
+	# the machine's own stall for this pattern and footprint, without np700 (tests/bench/map_stall.c)
+	out=$($rt "$T/bin/map_stall" "$T/store/data.mdb" "$LAT_S" "$LAT_RATE" 2) || return 1
+	log "$out"
+	row "machine baseline: sleep + 2 random reads of the store file, no np700 (p50 / p99 us)" \
+		"$(awk '{ print $2 " / " $3 }' <<< "$out")" "-" "-" "-"
 }
 
 section_hotpath() {

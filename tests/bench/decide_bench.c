@@ -13,13 +13,20 @@
  * region of M new bindings in blocks after the store's (pools for them are added first);
  * BENCH_REGION_SKIP=K starts the writes K bindings into the region (a run after a run).
  * Prints one line per phase: "phase p50_us p99_us p999_us max_us decisions writes_per_s
- * max_service_us" (the last: the longest np700_decide() itself, without its wait in the queue). */
+ * max_service_us max_late_us majflt minflt nivcsw steal_ms iowait_ms": the longest
+ * np700_decide() itself, without its wait in the queue; the latest wake-up from the loop's sleep
+ * past its deadline; the loop thread's major and minor page faults and involuntary context
+ * switches in the phase; the machine's steal and iowait time in the phase (all CPUs), to tell
+ * where a stall of the loop comes from. */
+#define _GNU_SOURCE	/* RUSAGE_THREAD */
 #include <errno.h>
 #include <inttypes.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <osmocom/core/application.h>
 #include <osmocom/core/select.h>
@@ -128,10 +135,34 @@ static uint64_t decide_one(uint64_t k, uint64_t arrival)
 
 enum mode { IDLE, WRITER, INLINE };
 
+/* what keeps the loop off the CPU: its own faults and preemptions, the machine's steal/iowait */
+struct sys_sample {
+	struct rusage ru;
+	unsigned long long steal, iowait;
+};
+
+static void sys_sample(struct sys_sample *s)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+
+	getrusage(RUSAGE_THREAD, &s->ru);
+	/* cpu  user nice system idle iowait irq softirq steal */
+	if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+			 &v[4], &v[5], &v[6], &v[7]) != 8)
+		memset(v, 0, sizeof(v));
+	if (f)
+		fclose(f);
+	s->iowait = v[4];
+	s->steal = v[7];
+}
+
 static void phase(const char *name, enum mode mode, double seconds, unsigned int rate, bool print)
 {
 	uint64_t n = (uint64_t)(seconds * rate), k = 0, interval = 1000000000ULL / rate, t0, *lat;
-	uint64_t written0 = written, t_end;
+	uint64_t written0 = written, t_end, max_late = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	struct sys_sample s0, s1;
 	struct wjob jobs[4];
 	unsigned int j;
 
@@ -146,6 +177,7 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 		}
 	}
 	max_service = 0;
+	sys_sample(&s0);
 	t0 = now_ns();
 	while (k < n) {
 		uint64_t t = now_ns();
@@ -165,7 +197,11 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 			/* (not osmo_select_main_ctx(0): its poll() timeout is in ms, it would spin) */
 			struct timespec ts = { .tv_sec = (t0 + k * interval) / 1000000000,
 					       .tv_nsec = (t0 + k * interval) % 1000000000 };
+			uint64_t woke;
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+			woke = now_ns();
+			if (woke > t0 + k * interval && woke - (t0 + k * interval) > max_late)
+				max_late = woke - (t0 + k * interval);
 		} else {
 			/* the old server: a batch read from the socket is committed right here */
 			struct np700_store_txn *txn;
@@ -179,6 +215,7 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 		}
 	}
 	t_end = now_ns();
+	sys_sample(&s1);
 	if (mode == WRITER) {
 		load_on = false;
 		while (in_flight)
@@ -186,9 +223,12 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 	}
 	qsort(lat, n, sizeof(*lat), cmp_u64);
 	if (print)
-		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f %.1f\n", name, lat[n / 2] / 1e3,
-		       lat[n * 99 / 100] / 1e3, lat[n * 999 / 1000] / 1e3, lat[n - 1] / 1e3, n, (written - written0) / ((t_end - t0) / 1e9),
-		       max_service / 1e3);
+		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f %.1f %.1f %ld %ld %ld %llu %llu\n", name,
+		       lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3, lat[n * 999 / 1000] / 1e3,
+		       lat[n - 1] / 1e3, n, (written - written0) / ((t_end - t0) / 1e9),
+		       max_service / 1e3, max_late / 1e3, s1.ru.ru_majflt - s0.ru.ru_majflt,
+		       s1.ru.ru_minflt - s0.ru.ru_minflt, s1.ru.ru_nivcsw - s0.ru.ru_nivcsw,
+		       (s1.steal - s0.steal) * 1000 / hz, (s1.iowait - s0.iowait) * 1000 / hz);
 	fflush(stdout);
 	free(lat);
 }
