@@ -170,7 +170,7 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 	memset(jobs, 0, sizeof(jobs));
 	if (mode == WRITER) {
 		load_on = true;
-		for (j = 0; j < 4; j++) {
+		for (j = 0; j < 4 && next_new + batch <= write_end; j++) {
 			jobs[j].wjob.run = wjob_run;
 			jobs[j].wjob.done = wjob_done;
 			wjob_submit(&jobs[j]);
@@ -221,6 +221,11 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 		while (in_flight)
 			osmo_select_main_ctx(0);
 	}
+	/* a load that ran out of bindings to write measured less than a full phase of writes */
+	if (mode != IDLE && next_new + batch > write_end)
+		fprintf(stderr, "decide_bench: %s: the bindings to write (up to %" PRIu64 ") ran out during "
+			"the phase; its writes/s is not a full load (use a larger BENCH_REGION or TOTAL)\n",
+			name, write_end);
 	qsort(lat, n, sizeof(*lat), cmp_u64);
 	if (print)
 		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f %.1f %.1f %ld %ld %ld %llu %llu\n", name,
