@@ -346,6 +346,11 @@ int np700_store_open(void *ctx, const struct np700_store_cfg *cfg, struct np700_
 	rc = store_schema(st, t);
 	for (i = STORE_DB_META + 1; !rc && i < _STORE_DB_NUM; i++) {
 		mrc = mdb_dbi_open(t, store_dbs[i].name, MDB_CREATE | store_dbs[i].flags, &st->dbi[i]);
+		/* the default order, computed faster (before any access to the table) */
+		if (!mrc && !(store_dbs[i].flags & MDB_INTEGERKEY))
+			mrc = mdb_set_compare(t, st->dbi[i], store_cmp_bytes);
+		if (!mrc && (store_dbs[i].flags & MDB_DUPSORT) && !(store_dbs[i].flags & MDB_INTEGERDUP))
+			mrc = mdb_set_dupsort(t, st->dbi[i], store_cmp_bytes);
 		if (mrc)
 			rc = store_mdb_err(st, mrc, store_dbs[i].name);
 	}

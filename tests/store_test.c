@@ -15,6 +15,7 @@
 
 #include <np700/logging.h>
 #include <np700/store.h>
+#include <np700/store_internal.h>
 
 #define NOW	1800000000	/* fixed 'now' for everything that takes a time */
 
@@ -534,6 +535,96 @@ static void test_map_full(void)
 	st = NULL;
 }
 
+/* LMDB's own default order, as mdb_cmp_memn() computes it: the reference for store_cmp_bytes() */
+static int memn_sign(const MDB_val *a, const MDB_val *b)
+{
+	size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
+	int d = memcmp(a->mv_data, b->mv_data, n);
+
+	if (d)
+		return d < 0 ? -1 : 1;
+	return a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
+}
+
+static int sign(int x)
+{
+	return x < 0 ? -1 : x > 0;
+}
+
+/* store_cmp_bytes() orders as LMDB's default, and a store written with it reads back with the
+ * default: what mdb_dump, mdb_load or any other LMDB program opening the file does */
+static void test_default_order(void)
+{
+	uint8_t x[20], y[20];
+	unsigned int i, j, differ = 0, bad_keys = 0, bad_dups = 0, keys = 0, entries = 0;
+	char tiny[80];
+	MDB_env *env;
+	MDB_txn *t;
+	MDB_dbi dbi;
+	MDB_cursor *c;
+	MDB_val k, v, pk = { 0 }, pv = { 0 };
+	uint8_t prev_k[32], prev_v[32];
+	int mrc;
+
+	printf("\n== default order\n");
+	srand(7);
+	for (i = 0; i < 200000; i++) {
+		MDB_val a = { .mv_size = rand() % 18, .mv_data = x }, b = { .mv_size = rand() % 18, .mv_data = y };
+		/* few byte values: long common prefixes, every position decides some pairs */
+		for (j = 0; j < sizeof(x); j++) {
+			x[j] = "\x00\x01\x7f\x80\xff"[rand() % 5];
+			y[j] = rand() % 3 ? x[j] : "\x00\x01\x7f\x80\xff"[rand() % 5];
+		}
+		if (sign(store_cmp_bytes(&a, &b)) != memn_sign(&a, &b))
+			differ++;
+	}
+	printf("store_cmp_bytes against memcmp order: 200000 pairs, %u differ\n", differ);
+
+	snprintf(tiny, sizeof(tiny), "%s/tiny", dir);
+	mrc = mdb_env_create(&env);
+	if (!mrc)
+		mrc = mdb_env_set_maxdbs(env, 16);
+	if (!mrc)
+		mrc = mdb_env_open(env, tiny, MDB_RDONLY, 0);
+	if (!mrc)
+		mrc = mdb_txn_begin(env, NULL, MDB_RDONLY, &t);
+	if (!mrc)
+		mrc = mdb_dbi_open(t, "xidx", 0, &dbi);
+	if (!mrc)
+		mrc = mdb_cursor_open(t, dbi, &c);
+	if (mrc) {
+		printf("plain LMDB open: %s\n", mdb_strerror(mrc));
+		return;
+	}
+	for (mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !mrc; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size > sizeof(prev_k) || v.mv_size > sizeof(prev_v))
+			break;
+		if (!entries || memn_sign(&pk, &k)) {
+			if (entries && memn_sign(&pk, &k) > 0)
+				bad_keys++;
+			keys++;
+		} else if (memn_sign(&pv, &v) >= 0) {
+			bad_dups++;
+		}
+		entries++;
+		memcpy(prev_k, k.mv_data, k.mv_size);
+		memcpy(prev_v, v.mv_data, v.mv_size);
+		pk = (MDB_val){ .mv_size = k.mv_size, .mv_data = prev_k };
+		pv = (MDB_val){ .mv_size = v.mv_size, .mv_data = prev_v };
+	}
+	printf("number index read with LMDB's default order: %s keys, %s entries, %u keys and %u "
+	       "duplicates out of order\n", keys > 100 ? ">100" : "few", entries > keys ? "more" : "as many",
+	       bad_keys, bad_dups);
+	/* a B-tree search with the default order finds what np700 wrote: the last entry seen */
+	k = pk;
+	v = pv;
+	printf("search with the default order for the last entry: %s\n",
+	       mdb_cursor_get(c, &k, &v, MDB_GET_BOTH) ? "not found" : "found");
+	mdb_cursor_close(c);
+	mdb_txn_abort(t);
+	mdb_env_close(env);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[128];
@@ -565,6 +656,7 @@ int main(int argc, char **argv)
 	test_persistence();
 	test_schema();
 	test_map_full();
+	test_default_order();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))

@@ -125,6 +125,9 @@ int store_wop_begin(struct np700_store *st, struct np700_store_txn *txn, MDB_txn
 int store_wop_end(struct np700_store *st, MDB_txn *t, int rc);
 
 /* store_codec.c */
+/*! LMDB's default key/duplicate order (memcmp, then the shorter first), faster; set on every
+ *  table that uses the default order, so the file stays readable by any LMDB program. */
+int store_cmp_bytes(const MDB_val *a, const MDB_val *b);
 void store_bcd_pack(uint8_t *out, const char *digits);
 void store_bcd_unpack(char *out, const uint8_t *in);
 #define STORE_REC_MAXLEN	(2 + 4 * STORE_BCD_LEN + 6 * 10 + 1 + NP700_ORDER_ID_MAXLEN)
