@@ -39,6 +39,7 @@
 #include <np700/store_writer.h>
 
 #include "gen_shape.h"
+#include "latency.h"
 
 static struct np700_store *st;
 static uint64_t n_existing, total, next_new, written;
@@ -47,20 +48,6 @@ static uint64_t n_existing, total, next_new, written;
 static uint64_t write_end, region_m, region_base;
 static unsigned int batch = 1024, in_flight;
 static struct np700_store_writer *w;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
 
 struct wjob {
 	struct np700_store_wjob wjob;
@@ -226,14 +213,14 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 		fprintf(stderr, "decide_bench: %s: the bindings to write (up to %" PRIu64 ") ran out during "
 			"the phase; its writes/s is not a full load (use a larger BENCH_REGION or TOTAL)\n",
 			name, write_end);
-	qsort(lat, n, sizeof(*lat), cmp_u64);
-	if (print)
-		printf("%s %.1f %.1f %.1f %.1f %" PRIu64 " %.0f %.1f %.1f %ld %ld %ld %llu %llu\n", name,
-		       lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3, lat[n * 999 / 1000] / 1e3,
-		       lat[n - 1] / 1e3, n, (written - written0) / ((t_end - t0) / 1e9),
+	if (print) {
+		printf("%s ", name);
+		print_percentiles(lat, n);
+		printf(" %.0f %.1f %.1f %ld %ld %ld %llu %llu\n", (written - written0) / ((t_end - t0) / 1e9),
 		       max_service / 1e3, max_late / 1e3, s1.ru.ru_majflt - s0.ru.ru_majflt,
 		       s1.ru.ru_minflt - s0.ru.ru_minflt, s1.ru.ru_nivcsw - s0.ru.ru_nivcsw,
 		       (s1.steal - s0.steal) * 1000 / hz, (s1.iowait - s0.iowait) * 1000 / hz);
+	}
 	fflush(stdout);
 	free(lat);
 }

@@ -15,19 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
+#include "latency.h"
 
 int main(int argc, char **argv)
 {
@@ -76,9 +64,9 @@ int main(int argc, char **argv)
 		}
 		lat[k] = now_ns() - due;
 	}
-	qsort(lat, n, sizeof(*lat), cmp_u64);
-	printf("map-stall %.1f %.1f %.1f %.1f %" PRIu64 " %jd\n", lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3,
-	       lat[n * 999 / 1000] / 1e3, lat[n - 1] / 1e3, n, (intmax_t)(sb.st_size >> 20));
+	printf("map-stall ");
+	print_percentiles(lat, n);
+	printf(" %jd\n", (intmax_t)(sb.st_size >> 20));
 	free(lat);
 	return 0;
 }
