@@ -13,7 +13,8 @@
  * Each message picks a random binding of the store (by its generator index; bindings that expire
  * within a minute are skipped) and a caller the binding allows (A; for AX another number), so every
  * decision is "allowed". NP700_GEN_T0 must be the value np700_gen ran with (expiries); for a fill
- * stopped early, NP700_GEN_TOTAL the TOTAL it ran with (the shape of the mix).
+ * stopped early, or a store with bindings written after the fill, NP700_GEN_TOTAL the TOTAL it ran
+ * with (the shape of the mix; the messages pick among the first TOTAL).
  * The measured units are bench_iam() and bench_mt(): run under
  *   valgrind --tool=callgrind --toggle-collect=bench_iam (or bench_mt)
  * and divide the collected instructions by M. Prints one line:
@@ -310,6 +311,10 @@ int main(int argc, char **argv)
 	}
 	/* a fill stopped early holds bindings 0..total-1 of a mix shaped for NP700_GEN_TOTAL */
 	shape_total = getenv("NP700_GEN_TOTAL") ? strtoull(getenv("NP700_GEN_TOTAL"), NULL, 10) : total;
+	/* a store that also holds bindings written after the fill (decide_bench's BENCH_REGION):
+	 * the messages pick among the fill's */
+	if (shape_total && shape_total < total)
+		total = shape_total;
 	g.plan = np700_numplan_default;
 	g.ctx = ctx;
 	g.store = st;
