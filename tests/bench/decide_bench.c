@@ -182,13 +182,13 @@ static void phase(const char *name, enum mode mode, double seconds, unsigned int
 			osmo_select_main_ctx(1);	/* the writer's eventfd: done() callbacks */
 		if (mode != INLINE || next_new + batch > write_end) {
 			/* (not osmo_select_main_ctx(0): its poll() timeout is in ms, it would spin) */
-			struct timespec ts = { .tv_sec = (t0 + k * interval) / 1000000000,
-					       .tv_nsec = (t0 + k * interval) % 1000000000 };
-			uint64_t woke;
+			uint64_t due = t0 + k * interval, woke;
+			struct timespec ts = { .tv_sec = due / 1000000000, .tv_nsec = due % 1000000000 };
+
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 			woke = now_ns();
-			if (woke > t0 + k * interval && woke - (t0 + k * interval) > max_late)
-				max_late = woke - (t0 + k * interval);
+			if (woke > due && woke - due > max_late)
+				max_late = woke - due;
 		} else {
 			/* the old server: a batch read from the socket is committed right here */
 			struct np700_store_txn *txn;
