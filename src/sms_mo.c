@@ -100,7 +100,7 @@ void sms_mo_rx(struct map_router *mr, const struct sccp_ind *ind, const struct t
 			return;
 		}
 		if (mr->g->store)
-			np700_decide(mr->g->store, x, t->sender, NP700_SERVICE_SMS, now, &d);
+			np700_decide_ex(mr->g->store, x, t->sender, NP700_SERVICE_SMS, now, NP700_DECIDE_IS_X, &d);
 		else {
 			memset(&d, 0, sizeof(d));
 			d.reject = NP700_REJ_STORE_ERROR;

@@ -187,7 +187,8 @@ static void mt_part(struct map_txn *t, const uint8_t *param, size_t param_len, c
 			memset(&d, 0, sizeof(d));
 			d.reject = NP700_REJ_STORE_ERROR;
 		} else {
-			np700_decide(mr->g->store, corr->x, t->sender, NP700_SERVICE_SMS, now, &d);
+			/* X as map_sri.c normalised it when it made the correlation */
+			np700_decide_ex(mr->g->store, corr->x, t->sender, NP700_SERVICE_SMS, now, NP700_DECIDE_IS_X, &d);
 		}
 	}
 	t->d = d;

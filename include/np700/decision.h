@@ -60,7 +60,8 @@ struct np700_decision {
 
 /*! np700_decide_ex() flags */
 #define NP700_DECIDE_DRY_RUN	0x01	/*!< no side effects: no rate counting, no blocking (VTY "show") */
-/*! \a dialled is X as np700_protected_normalise() returned it (the ISUP relay's try_complete()):
+/*! \a dialled is X as np700_protected_normalise() returned it (the ISUP relay's try_complete(),
+ *  the SMS router's correlation and MO-ForwardSM):
  *  not normalised a second time, only its length checked */
 #define NP700_DECIDE_IS_X	0x02
 

@@ -216,7 +216,7 @@ __attribute__((noinline)) int bench_mt(const uint8_t *data, size_t len, const ch
 	if (np700_real_normalise(&g.plan, tp.addr.digits, map_nature_from_ton(tp.addr.ton), sender,
 				 sizeof(sender)) < 0)
 		return -1;
-	np700_decide(st, x, sender, NP700_SERVICE_SMS, now, &d);
+	np700_decide_ex(st, x, sender, NP700_SERVICE_SMS, now, NP700_DECIDE_IS_X, &d);	/* as the router */
 	if (d.reject)
 		return -1;
 	np700_decision_note_call(st, &d, sender, now);
