@@ -50,18 +50,18 @@ static const struct rate_ctr_group_desc store_ctrg_desc = {
  * refusals before any transaction, read errors): rate_ctr_add() is a plain "+=", so two
  * increments at once could lose one. Atomic, as rate_ctr_add() would be (libosmocore's timer
  * and readers only load the value, which is not torn on the platforms np700 runs on). */
-static void store_ctr_inc(struct np700_store *st, enum store_ctr ctr)
+void store_ctr_add(struct np700_store *st, enum store_ctr ctr, unsigned int n)
 {
 	if (st->ctrs)
-		__atomic_fetch_add(&rate_ctr_group_get_ctr(st->ctrs, ctr)->current, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&rate_ctr_group_get_ctr(st->ctrs, ctr)->current, n, __ATOMIC_RELAXED);
 }
 
 void store_count(struct np700_store *st, enum store_ctr ok_ctr, int rc)
 {
 	if (!rc)
-		store_ctr_inc(st, ok_ctr);
+		store_ctr_add(st, ok_ctr, 1);
 	else if (rc != -ENOSPC && rc != -EIO)
-		store_ctr_inc(st, STORE_CTR_REFUSED);
+		store_ctr_add(st, STORE_CTR_REFUSED, 1);
 }
 
 int store_set_err(struct np700_store *st, int rc, const char *fmt, ...)
@@ -90,12 +90,12 @@ int store_mdb_err(struct np700_store *st, int mrc, const char *what)
 		if (!store_in_writer)
 			LOGP(DSTORE, LOGL_ERROR, "store %s: %s: %s (raise 'store map-size')\n", st->path, what,
 		     mdb_strerror(mrc));
-		store_ctr_inc(st, STORE_CTR_ERR_NOSPC);
+		store_ctr_add(st, STORE_CTR_ERR_NOSPC, 1);
 		return store_set_err(st, -ENOSPC, "%s: store full (%s)", what, mdb_strerror(mrc));
 	default:
 		if (!store_in_writer)
 			LOGP(DSTORE, LOGL_ERROR, "store %s: %s: %s\n", st->path, what, mdb_strerror(mrc));
-		store_ctr_inc(st, STORE_CTR_ERR_IO);
+		store_ctr_add(st, STORE_CTR_ERR_IO, 1);
 		return store_set_err(st, -EIO, "%s: %s", what, mdb_strerror(mrc));
 	}
 }

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/utils.h>
 
 #include <np700/logging.h>
@@ -192,8 +191,7 @@ int np700_store_purge_expired(struct np700_store *st, time_t now, unsigned int m
 	rc = store_wop_end(st, t, rc);
 	if (rc)
 		return rc;
-	if (st->ctrs)
-		rate_ctr_add(rate_ctr_group_get_ctr(st->ctrs, STORE_CTR_PURGED), n_bind);
+	store_ctr_add(st, STORE_CTR_PURGED, n_bind);
 	for (i = 0; i < OSMO_MIN(n_bind, PURGE_CHUNK); i++)
 		np700_fraud_forget_binding(st->fraud, gone[i]);
 	if (n_bind || n_block)

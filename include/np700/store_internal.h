@@ -100,6 +100,8 @@ enum store_ctr {
 };
 
 /*! Count the outcome of a binding write: \a ok_ctr on success, else refused or error. */
+/*! Add \a n to a store counter; atomic, as the writer thread and the loop both count. */
+void store_ctr_add(struct np700_store *st, enum store_ctr ctr, unsigned int n);
 void store_count(struct np700_store *st, enum store_ctr ok_ctr, int rc);
 
 struct np700_store_txn {

@@ -2,12 +2,11 @@
  * wherever it is made. See np700_gen.c for the mix. */
 #pragma once
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-#include <errno.h>
 
 #include <osmocom/core/utils.h>
 #include <np700/binding.h>

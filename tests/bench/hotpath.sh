@@ -42,12 +42,12 @@ cc $CFLAGS -o "$DIR/bin/np700_gen" "$SRC/tests/bench/np700_gen.c" $B/libnp700sto
 cc $CFLAGS -o "$DIR/bin/hotpath_bench" "$SRC/tests/bench/hotpath_bench.c" $B/libnp700isup.a $B/libnp700map.a \
 	$B/libnp700sccp.a $B/libnp700store.a $B/libnp700common.a $PKG || { log "build failed"; exit 1; }
 
-# instructions per message of one mode: callgrind collects only inside bench_iam() / bench_mt()
 # the store's fill size (gN-tTXN): bindings a later bench wrote into it are not picked
 fill_n() {	# store
 	basename "$1" | sed 's/^g\([0-9]*\)-t.*/\1/'
 }
 
+# instructions per message of one mode: callgrind collects only inside bench_iam() / bench_mt()
 instr() {	# mode store
 	local out
 	out=$(NP700_GEN_T0=$(cat "$2/gen_t0") NP700_GEN_TOTAL=$(fill_n "$2") valgrind --tool=callgrind \
