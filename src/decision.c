@@ -76,17 +76,6 @@ static bool in_window(const struct np700_customer *c, time_t now)
 	return m >= c->tod_start || m < c->tod_end;	/* across midnight */
 }
 
-/* Usage from memory, else from the store (after a restart), cached in memory. */
-static void usage_get(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_fraud_usage *u)
-{
-	memset(u, 0, sizeof(*u));
-	if (!np700_fraud_usage_get(st->fraud, id, u))
-		return;
-	if (store_usage_get_txn(st, t, id, &u->calls, u->last_caller, &u->last_time))
-		memset(u, 0, sizeof(*u));
-	np700_fraud_usage_seed(st->fraud, id, u);
-}
-
 static void fill_binding(struct np700_decision *d, const struct np700_binding *b)
 {
 	d->binding_id = b->id;
@@ -126,7 +115,7 @@ static enum np700_reject translate(struct np700_store *st, MDB_txn *t, const str
 		}
 		if (!b->callback_allowed)
 			return NP700_REJ_NO_CALLBACK;
-		usage_get(st, t, b->id, &u);
+		np700_fraud_usage(st, t, b->id, &u);
 		if (!u.last_caller[0] || now - u.last_time > (int64_t)b->callback_window_s)
 			return NP700_REJ_NO_CALLBACK;
 		num_copy(d->connect_to, u.last_caller);
@@ -227,7 +216,7 @@ static enum np700_reject decide_txn(struct np700_store *st, MDB_txn *t, const ch
 	}
 	if (b.max_calls) {
 		struct np700_fraud_usage u;
-		usage_get(st, t, b.id, &u);
+		np700_fraud_usage(st, t, b.id, &u);
 		if (u.calls >= b.max_calls)
 			return NP700_REJ_CALL_CAP;
 	}
@@ -293,16 +282,8 @@ int np700_decide(struct np700_store *st, const char *dialled, const char *caller
 void np700_decision_note_call(struct np700_store *st, const struct np700_decision *d, const char *caller,
 			      time_t now)
 {
-	struct np700_fraud_usage u;
-	MDB_txn *t;
-
 	if (d->reject != NP700_REJ_NONE || !d->binding_id)
 		return;
-	/* the count must continue from the stored one after a restart */
-	if (np700_fraud_usage_get(st->fraud, d->binding_id, &u) && !store_read_begin(st, &t)) {
-		usage_get(st, t, d->binding_id, &u);
-		store_read_end(st);
-	}
 	/* AX: a caller other than A becomes the call-back target; A's own call-back does not */
 	np700_fraud_note_call(st->fraud, d->binding_id, d->mode == NP700_MODE_AX && !d->callback ? caller : NULL, now);
 }

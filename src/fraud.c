@@ -1,5 +1,6 @@
 /* Fraud monitoring: rate windows, temporary caller blocks and per-binding usage, in memory */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <osmocom/core/hashtable.h>
@@ -33,14 +34,18 @@ struct fr_caller {
 	bool block_pending;
 };
 
-/* one binding: attempts this hour, calls so far, last caller */
+/* One binding: attempts this hour, and its usage. A call is noted without reading the stored
+ * usage (a store read per first call of a binding): until the stored usage is merged in (\a known),
+ * \a u holds only what happened since the entry was made, and the flush adds it to the store's. */
 struct fr_binding {
 	struct hlist_node node;
 	struct llist_head dirty_entry;	/*!< on np700_fraud.dirty while not written to the store */
 	uint64_t id;
 	int64_t hour;
 	uint32_t hour_count;
-	struct np700_fraud_usage u;
+	struct np700_fraud_usage u;	/*!< the usage if known, else the usage since the entry was made */
+	struct np700_fraud_usage flushed;	/*!< what the running flush writes */
+	bool known;
 	bool dirty;
 };
 
@@ -249,22 +254,49 @@ bool np700_fraud_blocked(struct np700_fraud *fr, const char *caller, time_t now)
 	return c && c->blocked_until > now;
 }
 
-int np700_fraud_usage_get(struct np700_fraud *fr, uint64_t id, struct np700_fraud_usage *u)
+/* the stored usage \a st plus what happened since (\a d) */
+static void usage_merge(struct np700_fraud_usage *out, const struct np700_fraud_usage *st,
+			const struct np700_fraud_usage *d)
 {
-	struct fr_binding *b = binding_find(fr, id);
+	uint32_t calls = st->calls + d->calls;
 
-	if (!b)
-		return -ENOENT;
-	*u = b->u;
-	return 0;
+	*out = d->last_caller[0] ? *d : *st;
+	out->calls = calls;
 }
 
-void np700_fraud_usage_seed(struct np700_fraud *fr, uint64_t id, const struct np700_fraud_usage *u)
+/* The stored usage of binding \a id plus what is noted in memory since (\a b). A usage record
+ * that cannot be read counts as none, as for a binding never called. */
+static void usage_read_merge(struct np700_store *st, MDB_txn *t, uint64_t id, const struct fr_binding *b,
+			     struct np700_fraud_usage *out)
 {
-	struct fr_binding *b = binding_get(fr, id);
+	struct np700_fraud_usage stored = { 0 };
+	int rc = store_usage_get_txn(st, t, id, &stored.calls, stored.last_caller, &stored.last_time);
 
-	if (!b->dirty)
-		b->u = *u;
+	if (rc) {
+		if (rc != -ENOENT)
+			LOGP(DSTORE, LOGL_ERROR, "store %s: usage of binding %" PRIu64 ": %s; counted from 0\n",
+			     st->path, id, np700_store_last_error(st));
+		memset(&stored, 0, sizeof(stored));
+	}
+	if (b)
+		usage_merge(out, &stored, &b->u);
+	else
+		*out = stored;
+}
+
+void np700_fraud_usage(struct np700_store *st, struct MDB_txn *t, uint64_t id, struct np700_fraud_usage *u)
+{
+	struct fr_binding *b = binding_find(st->fraud, id);
+
+	if (b && b->known) {
+		*u = b->u;
+		return;
+	}
+	usage_read_merge(st, t, id, b, u);
+	if (!b)
+		b = binding_get(st->fraud, id);
+	b->u = *u;
+	b->known = true;
 }
 
 void np700_fraud_note_call(struct np700_fraud *fr, uint64_t id, const char *caller, time_t now)
@@ -342,10 +374,14 @@ int np700_fraud_flush(struct np700_store *st, time_t now)
 		llist_for_each_entry(b, &fr->dirty, dirty_entry) {
 			size_t sid = b->id;
 			MDB_val k = store_val(&sid, sizeof(sid)), v;
+			b->flushed = b->u;
 			/* a binding removed meanwhile (e.g. its pair re-bound) leaves no usage behind */
 			if (mdb_get(t, st->dbi[STORE_DB_BIND], &k, &v))
 				continue;
-			rc = store_usage_put_txn(st, t, b->id, b->u.calls, b->u.last_caller, b->u.last_time);
+			if (!b->known)
+				usage_read_merge(st, t, b->id, b, &b->flushed);
+			rc = store_usage_put_txn(st, t, b->id, b->flushed.calls, b->flushed.last_caller,
+						 b->flushed.last_time);
 			if (rc)
 				break;
 		}
@@ -361,6 +397,9 @@ int np700_fraud_flush(struct np700_store *st, time_t now)
 		if (rc)
 			return rc;
 		llist_for_each_entry_safe(b, tmp, &fr->dirty, dirty_entry) {
+			/* committed: the store's usage is now part of the entry's */
+			b->u = b->flushed;
+			b->known = true;
 			b->dirty = false;
 			llist_del_init(&b->dirty_entry);
 		}

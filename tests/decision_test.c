@@ -344,6 +344,59 @@ static void test_persistence(void)
 	call(D, "700400000000001", NOW + 200);
 }
 
+static void restart(time_t now)
+{
+	printf("flush: %d; restart\n", np700_fraud_flush(st, now));
+	np700_store_close(st);
+	open_store();
+}
+
+static void set_max_calls(uint64_t id, uint32_t max)
+{
+	struct np700_binding b;
+	int rc = np700_store_binding_get(st, id, &b);
+
+	b.max_calls = max;
+	if (!rc)
+		rc = np700_store_binding_update(st, NULL, &b);
+	printf("binding %" PRIu64 " max-calls %u: %d\n", id, max, rc);
+}
+
+/* A call is noted without reading the stored usage: what was noted since the restart must add to
+ * the stored usage, when it is flushed and when a decision needs the usage before that. */
+static void test_usage_merge(void)
+{
+	uint64_t id;
+
+	printf("\n== calls noted after a restart add to the stored count\n");
+	id = bind(NP700_MODE_AXB, 1, "700100000000021", NULL, A, B, NULL);
+	placed(A, "700100000000021", NOW + 300);
+	restart(NOW + 301);
+	placed(B, "700100000000021", NOW + 302);
+	restart(NOW + 303);
+	placed(A, "700100000000021", NOW + 304);
+	printf("stored 2 and 1 since, not flushed:\n");
+	set_max_calls(id, 3);
+	call(A, "700100000000021", NOW + 305);
+	set_max_calls(id, 4);
+	placed(A, "700100000000021", NOW + 306);
+	call(B, "700100000000021", NOW + 307);
+	restart(NOW + 308);
+	printf("after a flush and a restart:\n");
+	call(B, "700100000000021", NOW + 309);
+
+	printf("\n== AX call-back: the caller noted after a restart wins over the stored one\n");
+	bind(NP700_MODE_AX, 1, "700100000000022", NULL, A, NULL, with_callback);
+	placed(C, "700100000000022", NOW + 310);
+	restart(NOW + 311);
+	call(A, "700100000000022", NOW + 312);
+	restart(NOW + 313);
+	placed(E, "700100000000022", NOW + 314);
+	call(A, "700100000000022", NOW + 315);
+	restart(NOW + 316);
+	call(A, "700100000000022", NOW + 317);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[128];
@@ -367,6 +420,7 @@ int main(int argc, char **argv)
 	test_checks();
 	test_fraud();
 	test_persistence();
+	test_usage_merge();
 	np700_store_close(st);
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
