@@ -14,22 +14,36 @@ const struct np700_numplan np700_numplan_default = {
 	.intl_prefix = "00",
 };
 
-bool np700_is_digits(const char *digits, size_t max)
+/* the length of \a s if it is 1 to \a max decimal digits, else 0 */
+static size_t digits_len(const char *s, size_t max)
 {
 	size_t i;
 
-	if (!digits || !digits[0])
-		return false;
-	for (i = 0; digits[i]; i++) {
-		if (i >= max || digits[i] < '0' || digits[i] > '9')
-			return false;
+	if (!s)
+		return 0;
+	for (i = 0; s[i]; i++) {
+		if (i >= max || (unsigned char)(s[i] - '0') > 9)
+			return 0;
 	}
-	return true;
+	return i;
 }
 
-static bool has_prefix(const char *s, const char *pfx)
+bool np700_is_digits(const char *digits, size_t max)
 {
-	return pfx[0] && strncmp(s, pfx, strlen(pfx)) == 0;
+	return digits_len(digits, max) > 0;
+}
+
+/* the length of \a pfx if \a s begins with it, else 0 (also for an empty \a pfx); one pass, as
+ * every IAM has its numbers checked against several prefixes */
+static size_t prefix_len(const char *s, const char *pfx)
+{
+	size_t i;
+
+	for (i = 0; pfx[i]; i++) {
+		if (s[i] != pfx[i])
+			return 0;
+	}
+	return i;
 }
 
 /* Strip dialling prefixes as the nature says, leaving national significant digits (NSN) or
@@ -37,6 +51,8 @@ static bool has_prefix(const char *s, const char *pfx)
 static const char *strip_prefixes(const struct np700_numplan *p, const char *digits, enum np700_nature nat,
 				  bool *intl)
 {
+	size_t k;
+
 	*intl = false;
 	switch (nat) {
 	case NP700_NAT_INTERNATIONAL:
@@ -46,13 +62,12 @@ static const char *strip_prefixes(const struct np700_numplan *p, const char *dig
 		return digits;
 	case NP700_NAT_UNKNOWN:
 		/* as dialled: international prefix first (it may begin with the national one) */
-		if (has_prefix(digits, p->intl_prefix)) {
+		k = prefix_len(digits, p->intl_prefix);
+		if (k) {
 			*intl = true;
-			return digits + strlen(p->intl_prefix);
+			return digits + k;
 		}
-		if (has_prefix(digits, p->national_prefix))
-			return digits + strlen(p->national_prefix);
-		return digits;
+		return digits + prefix_len(digits, p->national_prefix);
 	case NP700_NAT_SUBSCRIBER:
 	default:
 		return digits;
@@ -62,22 +77,23 @@ static const char *strip_prefixes(const struct np700_numplan *p, const char *dig
 int np700_protected_normalise(const struct np700_numplan *p, const char *digits, enum np700_nature nat,
 			      char *out, size_t out_len)
 {
+	size_t dlen = digits_len(digits, 32), len, k;
 	const char *nsn;
 	bool intl;
-	size_t len;
 
-	if (!np700_is_digits(digits, 32))
+	if (!dlen)
 		return 0;
 	nsn = strip_prefixes(p, digits, nat, &intl);
 	if (intl) {
 		/* only our own country's 700 numbers are protected */
-		if (!has_prefix(nsn, p->country_code))
+		k = prefix_len(nsn, p->country_code);
+		if (!k)
 			return 0;
-		nsn += strlen(p->country_code);
+		nsn += k;
 	}
-	if (!has_prefix(nsn, p->range_prefix))
+	if (!prefix_len(nsn, p->range_prefix))
 		return 0;
-	len = strlen(nsn);
+	len = dlen - (nsn - digits);
 	if (len != p->range_len)
 		return -EINVAL;
 	if (out_len <= len)
@@ -89,14 +105,14 @@ int np700_protected_normalise(const struct np700_numplan *p, const char *digits,
 int np700_real_normalise(const struct np700_numplan *p, const char *digits, enum np700_nature nat,
 			 char *out, size_t out_len)
 {
+	size_t dlen = digits_len(digits, 32), len, cclen = strlen(p->country_code);
 	const char *nsn;
 	bool intl;
-	size_t len, cclen = strlen(p->country_code);
 
-	if (!np700_is_digits(digits, 32))
+	if (!dlen)
 		return -EINVAL;
 	nsn = strip_prefixes(p, digits, nat, &intl);
-	len = strlen(nsn);
+	len = dlen - (nsn - digits);
 	if (intl) {
 		if (len < 7 || len > NP700_NUM_MAXLEN || len >= out_len)
 			return -EINVAL;
@@ -114,10 +130,8 @@ int np700_real_normalise(const struct np700_numplan *p, const char *digits, enum
 enum np700_nature np700_real_format(const struct np700_numplan *p, const char *e164, bool international,
 				    char *out, size_t out_len)
 {
-	if (!international && has_prefix(e164, p->country_code)) {
-		osmo_strlcpy(out, e164 + strlen(p->country_code), out_len);
-		return NP700_NAT_NATIONAL;
-	}
-	osmo_strlcpy(out, e164, out_len);
-	return NP700_NAT_INTERNATIONAL;
+	size_t k = international ? 0 : prefix_len(e164, p->country_code);
+
+	osmo_strlcpy(out, e164 + k, out_len);
+	return k ? NP700_NAT_NATIONAL : NP700_NAT_INTERNATIONAL;
 }
