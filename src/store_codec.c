@@ -58,20 +58,37 @@ void store_bcd_pack(uint8_t *out, const char *digits)
 	}
 }
 
+/* The 8 octets of \a w as 16 digit values, one per byte, in the order they are written: the
+ * high nibble of each octet first. Without a loop over the digits (a decision unpacks three
+ * numbers or more): each half of 4 octets is spread to one octet per 16-bit lane. */
+static inline uint64_t spread4(uint64_t x)
+{
+	x = (x | (x << 16)) & 0x0000ffff0000ffffULL;
+	return (x | (x << 8)) & 0x00ff00ff00ff00ffULL;
+}
+
 void store_bcd_unpack(char *out, const uint8_t *in)
 {
-	unsigned int i;
+	uint64_t w, hi, lo, d[2], over;
+	unsigned int n = NP700_NUM_MAXLEN;
 
-	for (i = 0; i < STORE_BCD_LEN; i++) {
-		uint8_t c = in[i];
-		if ((c >> 4) > 9)
-			break;
-		*out++ = '0' + (c >> 4);
-		if ((c & 0x0f) > 9)
-			break;
-		*out++ = '0' + (c & 0x0f);
-	}
-	*out = '\0';
+	memcpy(&w, in, sizeof(w));
+	w = le64toh(w);
+	hi = (w >> 4) & 0x0f0f0f0f0f0f0f0fULL;
+	lo = w & 0x0f0f0f0f0f0f0f0fULL;
+	d[0] = spread4(hi & 0xffffffff) | (spread4(lo & 0xffffffff) << 8);
+	d[1] = spread4(hi >> 32) | (spread4(lo >> 32) << 8);
+	/* the first value above 9 (filler or damage) ends the number: 0x76 + v sets bit 7 of a byte
+	 * exactly for v >= 10, without a carry into the next byte */
+	over = (d[0] + 0x7676767676767676ULL) & 0x8080808080808080ULL;
+	if (over)
+		n = __builtin_ctzll(over) / 8;
+	else if ((over = (d[1] + 0x7676767676767676ULL) & 0x8080808080808080ULL))
+		n = OSMO_MIN(n, 8 + __builtin_ctzll(over) / 8);
+	d[0] = htole64(d[0] + 0x3030303030303030ULL);
+	d[1] = htole64(d[1] + 0x3030303030303030ULL);
+	memcpy(out, d, sizeof(d));
+	out[n] = '\0';
 }
 
 static uint8_t *put_varint(uint8_t *p, uint64_t v)

@@ -535,6 +535,56 @@ static void test_map_full(void)
 	st = NULL;
 }
 
+/* the digits of packed BCD one nibble at a time: the reference for store_bcd_unpack() */
+static void bcd_unpack_ref(char *out, const uint8_t *in)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < 2 * STORE_BCD_LEN && n < NP700_NUM_MAXLEN; i++) {
+		uint8_t v = i & 1 ? in[i / 2] & 0x0f : in[i / 2] >> 4;
+		if (v > 9)
+			break;
+		out[n++] = '0' + v;
+	}
+	out[n] = '\0';
+}
+
+/* packed numbers of every length read back, and any 8 octets (damaged ones too: 16 digits, a
+ * filler in the middle) unpack as nibble by nibble, never past 15 digits */
+static void test_bcd(void)
+{
+	char digits[NP700_NUM_MAXLEN + 1], got[NP700_NUM_MAXLEN + 1], want[NP700_NUM_MAXLEN + 1];
+	unsigned int i, j, len, bad_trip = 0, differ = 0;
+	uint8_t p[STORE_BCD_LEN];
+
+	printf("\n== packed BCD\n");
+	srand(11);
+	for (len = 0; len <= NP700_NUM_MAXLEN; len++) {
+		for (i = 0; i < 1000; i++) {
+			for (j = 0; j < len; j++)
+				digits[j] = '0' + rand() % 10;
+			digits[len] = '\0';
+			store_bcd_pack(p, digits);
+			store_bcd_unpack(got, p);
+			if (strcmp(got, digits))
+				bad_trip++;
+		}
+	}
+	printf("pack and unpack, 0 to %u digits, 16000 numbers: %u differ\n", NP700_NUM_MAXLEN, bad_trip);
+	for (i = 0; i < 1000000; i++) {
+		/* mostly digits, so that the first non-digit falls anywhere, the 16th nibble included */
+		for (j = 0; j < STORE_BCD_LEN; j++)
+			p[j] = (rand() % 12 ? rand() % 10 : 10 + rand() % 6) << 4 |
+			       (rand() % 12 ? rand() % 10 : 10 + rand() % 6);
+		memset(got, 'x', sizeof(got));
+		store_bcd_unpack(got, p);
+		bcd_unpack_ref(want, p);
+		if (strcmp(got, want))
+			differ++;
+	}
+	printf("unpack against nibble by nibble, 1000000 random octet strings: %u differ\n", differ);
+}
+
 /* LMDB's own default order, as mdb_cmp_memn() computes it: the reference for store_cmp_bytes() */
 static int memn_sign(const MDB_val *a, const MDB_val *b)
 {
@@ -657,6 +707,7 @@ int main(int argc, char **argv)
 	test_schema();
 	test_map_full();
 	test_default_order();
+	test_bcd();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))

@@ -131,6 +131,8 @@ int store_wop_end(struct np700_store *st, MDB_txn *t, int rc);
  *  table that uses the default order, so the file stays readable by any LMDB program. */
 int store_cmp_bytes(const MDB_val *a, const MDB_val *b);
 void store_bcd_pack(uint8_t *out, const char *digits);
+/*! Unpack STORE_BCD_LEN octets to at most NP700_NUM_MAXLEN digits, up to the first nibble above 9.
+ *  Writes all NP700_NUM_MAXLEN + 1 octets of \a out. */
 void store_bcd_unpack(char *out, const uint8_t *in);
 #define STORE_REC_MAXLEN	(2 + 4 * STORE_BCD_LEN + 6 * 10 + 1 + NP700_ORDER_ID_MAXLEN)
 size_t store_rec_encode(uint8_t *out, const struct np700_binding *b);
