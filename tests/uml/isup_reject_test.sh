@@ -3,7 +3,8 @@
 # rejections (caller not a party of X's binding, X without binding, expired binding) with the
 # configured cause and the REL/RLC exchange; malformed IAMs answered per Q.764 and never
 # forwarded; overlap dialling (IAM with part of a 700 number, then SAMs) and its T35 time-out;
-# the call records of all of it.
+# the call records of all of it; a binding's call cap across restarts (the calls noted since a
+# restart add to the stored count).
 set -u
 . "$NP700_SRC/tests/uml/lib.sh"
 . "$NP700_SRC/tests/uml/isup_lib.sh"
@@ -11,6 +12,7 @@ set -u
 X_AXB=700123456780001
 X_EXP=700123456780005
 X_NONE=700123456789999
+X_CAP=700123456780007
 
 stp_start
 # T35 grows with the waits (NP700_WAIT_SCALE, under valgrind): the SAMs come after waits for what
@@ -113,4 +115,33 @@ check "record: caller not allowed" grep -qE ",$X_AXB,86$C_NUM,.*,rejected,caller
 check "record: no binding" grep -qE ",$X_NONE,86$A_NUM,.*,rejected,[^,]*,1,np700," <<<"$(cdr_lines)"
 check "record: expired" grep -qE ",$X_EXP,86$A_NUM,.*,e2e-exp,rejected,expired,22,np700," <<<"$(cdr_lines)"
 check "record: the overlap call, answered" grep -qE ",$X_AXB,86$A_NUM,86$B_NUM,.*,answered," <<<"$(cdr_lines)"
+
+# capped CIC: a call from A to X_CAP on CIC, answered by B and released by A
+capped() {
+	local iam
+	sw_mark swa swb
+	sw swa "iam np700 $1 $X_CAP $A_NUM"
+	iam=$(sw_wait swb IAM)
+	expect_eq "call on CIC $1 reaches B" "$(dec "$iam" called)" 3:$B_NUM
+	check "  answered" sw_got swa ANM "$1" 20
+	sw swa "isup np700 $1 REL"
+	check "  released" sw_got swa RLC "$1" 20
+	check "  np700 has no call left" wait_for 5 calls_idle
+}
+
+restart() {
+	np700_stop
+	np700_start "$SCRATCH/np700.cfg"
+	log "np700 restarted"
+}
+
+log "call cap 3 across restarts (the usage is written at exit; calls since a restart add to it)"
+check "AXB binding with max-calls 3" test -n "$(ctl_id create --customer 1 --mode AXB --x $X_CAP --a 86$A_NUM --b 86$B_NUM --expires +1h --max-calls 3)"
+capped 22
+restart
+capped 23
+capped 24
+rejected swa 25 $X_CAP $A_NUM 21 "the 4th call (1 stored, 2 since the restart)"
+restart
+rejected swa 26 $X_CAP $A_NUM 21 "after another restart"
 finish
