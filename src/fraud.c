@@ -254,23 +254,13 @@ bool np700_fraud_blocked(struct np700_fraud *fr, const char *caller, time_t now)
 	return c && c->blocked_until > now;
 }
 
-/* the stored usage \a st plus what happened since (\a d) */
-static void usage_merge(struct np700_fraud_usage *out, const struct np700_fraud_usage *st,
-			const struct np700_fraud_usage *d)
-{
-	uint32_t calls = st->calls + d->calls;
-
-	*out = d->last_caller[0] ? *d : *st;
-	out->calls = calls;
-}
-
 /* The stored usage of binding \a id plus what is noted in memory since (\a b). A usage record
  * that cannot be read counts as none, as for a binding never called. */
 static void usage_read_merge(struct np700_store *st, MDB_txn *t, uint64_t id, const struct fr_binding *b,
 			     struct np700_fraud_usage *out)
 {
-	struct np700_fraud_usage stored = { 0 };
-	int rc = store_usage_get_txn(st, t, id, &stored.calls, stored.last_caller, &stored.last_time);
+	struct np700_fraud_usage stored;
+	int rc = store_usage_get_txn(st, t, id, &stored);
 
 	if (rc) {
 		if (rc != -ENOENT)
@@ -279,7 +269,7 @@ static void usage_read_merge(struct np700_store *st, MDB_txn *t, uint64_t id, co
 		memset(&stored, 0, sizeof(stored));
 	}
 	if (b)
-		usage_merge(out, &stored, &b->u);
+		store_usage_merge(out, &stored, &b->u);
 	else
 		*out = stored;
 }
@@ -372,16 +362,14 @@ int np700_fraud_flush(struct np700_store *st, time_t now)
 		if (rc)
 			return rc;
 		llist_for_each_entry(b, &fr->dirty, dirty_entry) {
-			size_t sid = b->id;
-			MDB_val k = store_val(&sid, sizeof(sid)), v;
 			b->flushed = b->u;
-			/* a binding removed meanwhile (e.g. its pair re-bound) leaves no usage behind */
-			if (mdb_get(t, st->dbi[STORE_DB_BIND], &k, &v))
-				continue;
 			if (!b->known)
 				usage_read_merge(st, t, b->id, b, &b->flushed);
-			rc = store_usage_put_txn(st, t, b->id, b->flushed.calls, b->flushed.last_caller,
-						 b->flushed.last_time);
+			rc = store_usage_put_txn(st, t, b->id, &b->flushed);
+			/* a binding removed meanwhile (e.g. its pair re-bound) leaves no usage behind; a
+			 * damaged record (logged) is left as it is, not a reason to lose the others' */
+			if (rc == -ENOENT || rc == -EIO)
+				rc = 0;
 			if (rc)
 				break;
 		}

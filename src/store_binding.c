@@ -135,7 +135,8 @@ static unsigned int binding_entries(const struct np700_binding *b, struct xentry
 	return 2;
 }
 
-int store_binding_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b)
+int store_binding_get_usage_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b,
+				struct np700_fraud_usage *u, bool *has_usage)
 {
 	size_t key = id;
 	MDB_val k = store_val(&key, sizeof(key)), v;
@@ -143,12 +144,17 @@ int store_binding_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struc
 
 	if (mrc)
 		return store_mdb_err(st, mrc, "binding");
-	if (store_rec_decode(b, id, v.mv_data, v.mv_size)) {
+	if (store_rec_decode_usage(b, id, v.mv_data, v.mv_size, u, has_usage)) {
 		if (!store_in_writer)
 			LOGP(DSTORE, LOGL_ERROR, "store %s: binding %" PRIu64 ": damaged record\n", st->path, id);
 		return store_set_err(st, -EIO, "binding %" PRIu64 ": damaged record", id);
 	}
 	return 0;
+}
+
+int store_binding_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b)
+{
+	return store_binding_get_usage_txn(st, t, id, b, NULL, NULL);
 }
 
 static uint64_t exp_bucket(int64_t expires)
@@ -190,10 +196,10 @@ int store_binding_del_txn(struct np700_store *st, MDB_txn *t, uint64_t id)
 		if (mrc && mrc != MDB_NOTFOUND)
 			return store_mdb_err(st, mrc, "expiry index");
 	}
+	rc = store_usage1_del_txn(st, t, id);
+	if (rc)
+		return rc;
 	k = store_val(&sid, sizeof(sid));
-	mrc = mdb_del(t, st->dbi[STORE_DB_USAGE], &k, NULL);
-	if (mrc && mrc != MDB_NOTFOUND)
-		return store_mdb_err(st, mrc, "usage");
 	return store_mdb_err(st, mdb_del(t, st->dbi[STORE_DB_BIND], &k, NULL), "binding");
 }
 
@@ -400,7 +406,7 @@ static int binding_create_txn(struct np700_store *st, MDB_txn *t, struct np700_b
 		return rc;
 	sid = b->id;
 	k = store_val(&sid, sizeof(sid));
-	v = store_val(rec, store_rec_encode(rec, b));
+	v = store_val(rec, store_rec_encode(rec, b, NULL));
 	/* ids only grow: appending fills B-tree pages completely */
 	mrc = mdb_put(t, st->dbi[STORE_DB_BIND], &k, &v, MDB_APPEND);
 	if (mrc == MDB_KEYEXIST)
@@ -449,12 +455,19 @@ int np700_store_binding_create(struct np700_store *st, struct np700_store_txn *t
 static int binding_update_txn(struct np700_store *st, MDB_txn *t, struct np700_binding *b)
 {
 	uint8_t rec[STORE_REC_MAXLEN];
+	struct np700_fraud_usage u;
 	struct np700_binding old;
 	size_t sid = b->id;
 	MDB_val k, v;
 	int rc;
 
 	rc = store_binding_get_txn(st, t, b->id, &old);
+	if (rc)
+		return rc;
+	/* the calls so far stay with the binding (from the schema 1 table if they are still there) */
+	rc = store_usage_get_txn(st, t, b->id, &u);
+	if (rc == -ENOENT)
+		rc = 0;
 	if (rc)
 		return rc;
 	if (old.customer_id != b->customer_id)
@@ -473,8 +486,10 @@ static int binding_update_txn(struct np700_store *st, MDB_txn *t, struct np700_b
 	if (rc)
 		return rc;
 	k = store_val(&sid, sizeof(sid));
-	v = store_val(rec, store_rec_encode(rec, b));
+	v = store_val(rec, store_rec_encode(rec, b, &u));
 	rc = store_mdb_err(st, mdb_put(t, st->dbi[STORE_DB_BIND], &k, &v, 0), "binding");
+	if (!rc)
+		rc = store_usage1_del_txn(st, t, b->id);
 	if (!rc)
 		rc = exp_add(st, t, b);
 	return rc;

@@ -120,7 +120,31 @@ static const uint8_t *get_varint(const uint8_t *p, const uint8_t *end, uint64_t 
 #define F_CALLBACK	0x40
 #define F_HAS_B		0x80
 
-size_t store_rec_encode(uint8_t *out, const struct np700_binding *b)
+/* record: format | flags | X | A | [B] | [Y] | customer, created, expiry delta, max duration,
+ * max calls, call-back window (varints) | order id length | order id | usage
+ * usage (schema 2; what the decision needs of the calls so far): calls (varint padded to 3
+ * octets) | AX only: time of the last caller (varint padded to 5 octets, 0: none) | last caller
+ * (8, BCD). Written with the record, zero, so that counting a call rewrites the record in place:
+ * a record that grew would split its page, and records are written in id order, into full pages. */
+#define USAGE_CALLS_LEN	3
+#define USAGE_TIME_LEN	5
+
+/* \a v as a varint of \a width octets (continuation bits on the padding), or longer if it needs more */
+static uint8_t *put_varint_padded(uint8_t *p, uint64_t v, unsigned int width)
+{
+	unsigned int i;
+
+	if (v >> (7 * width))
+		return put_varint(p, v);
+	for (i = 0; i + 1 < width; i++) {
+		*p++ = (v & 0x7f) | 0x80;
+		v >>= 7;
+	}
+	*p++ = v;
+	return p;
+}
+
+size_t store_rec_encode(uint8_t *out, const struct np700_binding *b, const struct np700_fraud_usage *u)
 {
 	uint8_t *p = out;
 	size_t olen = strnlen(b->order_id, NP700_ORDER_ID_MAXLEN);
@@ -150,11 +174,42 @@ size_t store_rec_encode(uint8_t *out, const struct np700_binding *b)
 	*p++ = olen;
 	memcpy(p, b->order_id, olen);
 	p += olen;
+	p = put_varint_padded(p, u ? u->calls : 0, USAGE_CALLS_LEN);
+	if (b->mode == NP700_MODE_AX) {
+		bool caller = u && u->last_caller[0] && u->last_time > 0;
+		p = put_varint_padded(p, caller ? (uint64_t)u->last_time : 0, USAGE_TIME_LEN);
+		store_bcd_pack(p, caller ? u->last_caller : "");
+		p += STORE_BCD_LEN;
+	}
 	return p - out;
 }
 
+/* the usage part of a record of \a mode at \a p, up to \a end (the end of the record) */
+static int usage_decode(enum np700_mode mode, const uint8_t *p, const uint8_t *end, struct np700_fraud_usage *u)
+{
+	uint64_t calls, t = 0;
+
+	memset(u, 0, sizeof(*u));
+	p = get_varint(p, end, &calls);
+	if (p && mode == NP700_MODE_AX)
+		p = get_varint(p, end, &t);
+	if (!p || calls > UINT32_MAX || t > INT64_MAX)
+		return -EIO;
+	u->calls = calls;
+	if (mode != NP700_MODE_AX)
+		return p == end ? 0 : -EIO;
+	if (end - p != STORE_BCD_LEN)
+		return -EIO;
+	if (t) {
+		store_bcd_unpack(u->last_caller, p);
+		u->last_time = t;
+	}
+	return 0;
+}
+
 /* The file is ours, but a damaged one must give -EIO, not a crash: check every length. */
-int store_rec_decode(struct np700_binding *b, uint64_t id, const uint8_t *in, size_t len)
+int store_rec_decode_usage(struct np700_binding *b, uint64_t id, const uint8_t *in, size_t len,
+			   struct np700_fraud_usage *u, bool *has_usage)
 {
 	const uint8_t *p = in, *end = in + len;
 	uint64_t v[6];
@@ -202,7 +257,20 @@ int store_rec_decode(struct np700_binding *b, uint64_t id, const uint8_t *in, si
 		return -EIO;
 	memcpy(b->order_id, p + 1, *p);
 	b->order_id[*p] = '\0';
-	return 0;
+	p += 1 + *p;
+	if (!u)
+		return 0;
+	*has_usage = p < end;
+	if (!*has_usage) {
+		memset(u, 0, sizeof(*u));
+		return 0;
+	}
+	return usage_decode(b->mode, p, end, u);
+}
+
+int store_rec_decode(struct np700_binding *b, uint64_t id, const uint8_t *in, size_t len)
+{
+	return store_rec_decode_usage(b, id, in, len, NULL, NULL);
 }
 
 /* customer: flags | tod_start | tod_end | 4 limits (u32 BE) | name len | name */

@@ -242,7 +242,10 @@ void np700_store_txn_abort(struct np700_store_txn *txn)
 	talloc_free(txn);
 }
 
-/* Read or create the schema version; refuse a newer one before touching anything else. */
+/* Read or create the schema version; refuse a newer one before touching anything else.
+ * Schema 1 → 2: a binding's usage moves from the usage table to the end of its record when it is
+ * next written, and the table is read until then, so the upgrade only writes the new version
+ * (an older np700 must not open the store any more: it would not see the usage in records). */
 static int store_schema(struct np700_store *st, MDB_txn *t)
 {
 	MDB_val k = store_val("schema", 6), v;
@@ -269,6 +272,13 @@ static int store_schema(struct np700_store *st, MDB_txn *t)
 		return store_set_err(st, -EIO, "damaged schema version record");
 	}
 	memcpy(&ver, v.mv_data, sizeof(ver));
+	if (ver == 1) {
+		LOGP(DSTORE, LOGL_NOTICE, "store %s: schema 1 upgraded to %u (usage kept in binding records)\n",
+		     st->path, NP700_STORE_SCHEMA_VERSION);
+		ver = NP700_STORE_SCHEMA_VERSION;
+		v = store_val(&ver, sizeof(ver));
+		return store_mdb_err(st, mdb_put(t, st->dbi[STORE_DB_META], &k, &v, 0), "schema");
+	}
 	if (ver > NP700_STORE_SCHEMA_VERSION) {
 		LOGP(DSTORE, LOGL_ERROR, "store %s has schema version %u; this np700 knows only up to %u: "
 		     "refusing to open it (use the newer np700 or another store path)\n", st->path, ver,

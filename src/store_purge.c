@@ -1,5 +1,4 @@
-/* Binding store: incremental purge of expired bindings and blocklist entries, and the usage table
- * (calls per binding, last caller) that the fraud code writes in batches */
+/* Binding store: incremental purge of expired bindings and blocklist entries */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -13,41 +12,6 @@
 
 #define PURGE_CHUNK	64
 #define PURGE_BUDGET_US	10000	/* at most ~10 ms of removals per run (plus the commit) */
-
-/* usage record: calls (u32) | last caller (8, BCD) | last call time (i64) */
-#define USAGE_LEN	(4 + STORE_BCD_LEN + 8)
-
-int store_usage_put_txn(struct np700_store *st, MDB_txn *t, uint64_t id, uint32_t calls, const char *last_caller,
-			int64_t last_time)
-{
-	uint8_t val[USAGE_LEN];
-	size_t sid = id;
-	MDB_val k = store_val(&sid, sizeof(sid)), v = store_val(val, sizeof(val));
-
-	memcpy(val, &calls, 4);
-	store_bcd_pack(val + 4, last_caller ? last_caller : "");
-	memcpy(val + 4 + STORE_BCD_LEN, &last_time, 8);
-	return store_mdb_err(st, mdb_put(t, st->dbi[STORE_DB_USAGE], &k, &v, 0), "usage");
-}
-
-int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, uint32_t *calls, char *last_caller,
-			int64_t *last_time)
-{
-	size_t sid = id;
-	MDB_val k = store_val(&sid, sizeof(sid)), v;
-	int mrc = mdb_get(t, st->dbi[STORE_DB_USAGE], &k, &v);
-
-	if (mrc == MDB_NOTFOUND)
-		return -ENOENT;
-	if (mrc)
-		return store_mdb_err(st, mrc, "usage");
-	if (v.mv_size != USAGE_LEN)
-		return store_set_err(st, -EIO, "usage: damaged record");
-	memcpy(calls, v.mv_data, 4);
-	store_bcd_unpack(last_caller, (uint8_t *)v.mv_data + 4);
-	memcpy(last_time, (uint8_t *)v.mv_data + 4 + STORE_BCD_LEN, 8);
-	return 0;
-}
 
 /* Up to \a max ids from the expiry index whose whole bucket lies in the past. */
 static int purge_collect(struct np700_store *st, MDB_txn *t, time_t now, uint64_t *ids, unsigned int max,

@@ -309,6 +309,147 @@ static void test_update_delete(void)
 	report("update unknown id", np700_store_binding_update(st, NULL, &b));
 }
 
+static void print_usage(uint64_t id)
+{
+	struct np700_fraud_usage u;
+	MDB_txn *t;
+	MDB_val k = { sizeof(size_t), &id }, v;
+	size_t rec_len = 0;
+	int rc, in_table;
+
+	store_read_begin(st, &t);
+	rc = store_usage_get_txn(st, t, id, &u);
+	in_table = !mdb_get(t, st->dbi[STORE_DB_USAGE], &k, &v);
+	if (!mdb_get(t, st->dbi[STORE_DB_BIND], &k, &v))
+		rec_len = v.mv_size;
+	store_read_end(st);
+	if (rc)
+		printf("  usage of %" PRIu64 ": %s\n", id, err(rc));
+	else
+		printf("  usage of %" PRIu64 ": %u calls, last caller '%s' at NOW%+" PRId64 "%s; record %zu octets\n", id,
+		       u.calls, u.last_caller, u.last_caller[0] ? u.last_time - NOW : 0,
+		       in_table ? " (schema 1 table)" : "", rec_len);
+}
+
+static void put_usage(uint64_t id, uint32_t calls, const char *last_caller, int64_t when)
+{
+	struct np700_fraud_usage u = { .calls = calls, .last_time = when };
+	MDB_txn *t;
+	int rc;
+
+	OSMO_STRLCPY_ARRAY(u.last_caller, last_caller);
+	rc = store_wop_begin(st, NULL, &t);
+	if (!rc)
+		rc = store_wop_end(st, t, store_usage_put_txn(st, t, id, &u));
+	printf("put usage of %" PRIu64 " (%u calls): %s\n", id, calls, err(rc));
+}
+
+/* raw LMDB on the closed store: what np700 of schema 1 left behind, or a damaged record */
+static void raw_put(const char *db, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	MDB_env *env;
+	MDB_txn *t;
+	MDB_dbi dbi;
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	int mrc;
+
+	mrc = mdb_env_create(&env);
+	if (!mrc)
+		mrc = mdb_env_set_maxdbs(env, 16);
+	if (!mrc)
+		mrc = mdb_env_open(env, dir, 0, 0660);
+	if (!mrc)
+		mrc = mdb_txn_begin(env, NULL, 0, &t);
+	if (!mrc)
+		mrc = mdb_dbi_open(t, db, 0, &dbi);
+	if (!mrc)
+		mrc = mdb_put(t, dbi, &k, &v, 0);
+	if (!mrc)
+		mrc = mdb_txn_commit(t);
+	mdb_env_close(env);
+	if (mrc)
+		printf("raw put into %s: %s\n", db, mdb_strerror(mrc));
+}
+
+/* Usage at the end of the binding record (schema 2), a store of schema 1 with its usage table */
+static void test_usage(void)
+{
+	struct np700_binding b, b2, got;
+	uint8_t old[4 + STORE_BCD_LEN + 8], rec[STORE_REC_MAXLEN + 1];
+	uint32_t ver = 1, calls = 7;
+	int64_t when = NOW - 5;
+	size_t sid, len, i;
+	MDB_txn *t;
+	MDB_val k = { 6, "schema" }, v;
+	int rc;
+
+	printf("\n== usage in the binding record, and a store of schema 1\n");
+	b = mk(NP700_MODE_AX, 1, "700123456780040", "8613800138040", NULL);
+	b.callback_allowed = true;
+	b.callback_window_s = 600;
+	create(NULL, &b, "for usage");
+	sid = b.id;
+	print_usage(b.id);
+	/* schema 1: the record ends with the order id, the usage is in the usage table */
+	len = store_rec_encode(rec, &b, NULL);
+	for (i = 0; i + strlen(b.order_id) <= len; i++) {
+		if (!memcmp(rec + i, b.order_id, strlen(b.order_id)))
+			break;
+	}
+	len = i + strlen(b.order_id);
+	np700_store_close(st);
+	raw_put("bind", &sid, sizeof(sid), rec, len);
+	raw_put("meta", "schema", 6, &ver, sizeof(ver));
+	memcpy(old, &calls, 4);
+	store_bcd_pack(old + 4, "8613700000003");
+	memcpy(old + 4 + STORE_BCD_LEN, &when, 8);
+	raw_put("usage", &sid, sizeof(sid), old, sizeof(old));
+	st = open_store(dir, 16 << 20, 3, &rc);
+	printf("reopen as schema 1 with a usage table entry: %s\n", err(rc));
+	store_read_begin(st, &t);
+	rc = mdb_get(t, st->dbi[STORE_DB_META], &k, &v);
+	printf("  schema now: %u\n", !rc && v.mv_size == 4 ? *(uint32_t *)v.mv_data : 0);
+	store_read_end(st);
+	print_usage(b.id);
+	put_usage(b.id, 8, "8613700000004", NOW);
+	print_usage(b.id);
+	rc = np700_store_binding_get(st, b.id, &got);
+	printf("get %" PRIu64 ": %s, fields %s\n", b.id, err(rc),
+	       !rc && !strcmp(got.order_id, b.order_id) && !strcmp(got.a, b.a) && got.expires == b.expires &&
+	       got.callback_window_s == 600 ? "unchanged" : "CHANGED");
+	b.max_calls = 10;
+	report("update max-calls", np700_store_binding_update(st, NULL, &b));
+	print_usage(b.id);
+	put_usage(b.id, 9, "", 0);
+	print_usage(b.id);
+	put_usage(b.id, 2097151, "8613700000005", NOW + 1);
+	print_usage(b.id);
+	printf("beyond 3 octets of calls, the record grows:\n");
+	put_usage(b.id, 2097152, "8613700000005", NOW + 1);
+	print_usage(b.id);
+	lookup("700123456780040", "8613600000001");
+	printf("an AXB binding: calls only, in place:\n");
+	b2 = mk(NP700_MODE_AXB, 1, "700123456780041", "8613800138041", "8613900139041");
+	create(NULL, &b2, "for usage");
+	print_usage(b2.id);
+	put_usage(b2.id, 1, "8613700000005", NOW);
+	print_usage(b2.id);
+	report("delete", np700_store_binding_delete(st, NULL, b2.id));
+
+	printf("a damaged usage part (one octet too many):\n");
+	got.max_calls = 10;
+	rc = store_rec_encode(rec, &got, NULL);
+	rec[rc] = 0x05;
+	np700_store_close(st);
+	raw_put("bind", &sid, sizeof(sid), rec, rc + 1);
+	st = open_store(dir, 16 << 20, 3, &rc);
+	print_usage(b.id);
+	report("get", np700_store_binding_get(st, b.id, &got));
+	lookup("700123456780040", "8613600000001");
+	report("delete", np700_store_binding_delete(st, NULL, b.id));
+	print_usage(b.id);
+}
+
 static void test_expiry(void)
 {
 	struct np700_binding b;
@@ -700,6 +841,7 @@ int main(int argc, char **argv)
 	test_rules();
 	test_cap();
 	test_update_delete();
+	test_usage();
 	test_expiry();
 	test_blocklist();
 	test_bulk();

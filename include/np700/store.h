@@ -22,7 +22,7 @@ struct np700_store;
 struct np700_store_txn;
 
 /*! Current on-disk schema version; a store with a newer one is refused. */
-#define NP700_STORE_SCHEMA_VERSION	1
+#define NP700_STORE_SCHEMA_VERSION	2
 
 struct np700_store_cfg {
 	const char *path;		/*!< directory of the LMDB environment */

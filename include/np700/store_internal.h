@@ -24,6 +24,7 @@
 
 #include <np700/store.h>
 #include <np700/binding.h>
+#include <np700/fraud.h>
 
 struct np700_fraud;
 struct rate_ctr_group;
@@ -134,9 +135,14 @@ void store_bcd_pack(uint8_t *out, const char *digits);
 /*! Unpack STORE_BCD_LEN octets to at most NP700_NUM_MAXLEN digits, up to the first nibble above 9.
  *  Writes all NP700_NUM_MAXLEN + 1 octets of \a out. */
 void store_bcd_unpack(char *out, const uint8_t *in);
-#define STORE_REC_MAXLEN	(2 + 4 * STORE_BCD_LEN + 6 * 10 + 1 + NP700_ORDER_ID_MAXLEN)
-size_t store_rec_encode(uint8_t *out, const struct np700_binding *b);
+#define STORE_REC_MAXLEN	(2 + 4 * STORE_BCD_LEN + 6 * 10 + 1 + NP700_ORDER_ID_MAXLEN + 2 * 10 + STORE_BCD_LEN)
+/*! A binding's record, with its usage \a u at the end (NULL: none yet, zero). */
+size_t store_rec_encode(uint8_t *out, const struct np700_binding *b, const struct np700_fraud_usage *u);
 int store_rec_decode(struct np700_binding *b, uint64_t id, const uint8_t *in, size_t len);
+/*! The same, and the usage at its end: \a has_usage false (and \a u zero) for a record without
+ *  (written by schema 1). */
+int store_rec_decode_usage(struct np700_binding *b, uint64_t id, const uint8_t *in, size_t len,
+			   struct np700_fraud_usage *u, bool *has_usage);
 size_t store_cust_encode(uint8_t *out, const struct np700_customer *c);
 int store_cust_decode(struct np700_customer *c, uint32_t id, const uint8_t *in, size_t len);
 #define STORE_CUST_MAXLEN	(1 + 4 + 4 * 4 + 1 + 64)
@@ -146,6 +152,9 @@ int store_cust_decode(struct np700_customer *c, uint32_t id, const uint8_t *in, 
 int store_check_protected(struct np700_store *st, const char *field, const char *digits);
 int store_check_real(struct np700_store *st, const char *field, const char *digits);
 int store_binding_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b);
+/*! The same, and the usage at the end of the record (\a has_usage false if it has none). */
+int store_binding_get_usage_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b,
+				struct np700_fraud_usage *u, bool *has_usage);
 int store_binding_del_txn(struct np700_store *st, MDB_txn *t, uint64_t id);
 /*! The lookup of np700_store_binding_lookup() inside read txn \a t (cursor \a xc on xidx);
  *  *x_used says whether X has any index entry at all (to tell "caller not allowed" from "no
@@ -168,11 +177,16 @@ int store_block_get_txn(struct np700_store *st, MDB_txn *t, const char *number, 
 int store_block_put_txn(struct np700_store *st, MDB_txn *t, const char *number, int64_t until,
 			const char *reason);
 
-/* store_purge.c */
-int store_usage_put_txn(struct np700_store *st, MDB_txn *t, uint64_t id, uint32_t calls, const char *last_caller,
-			int64_t last_time);
-int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, uint32_t *calls, char *last_caller,
-			int64_t *last_time);
+/* store_usage.c */
+/*! The stored usage of binding \a id. \returns 0, -ENOENT (binding gone, or never called), -EIO. */
+int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_fraud_usage *u);
+/*! Write the usage of binding \a id into its record. \returns 0, -ENOENT (binding gone), or an error. */
+int store_usage_put_txn(struct np700_store *st, MDB_txn *t, uint64_t id, const struct np700_fraud_usage *u);
+/*! Drop the schema 1 usage table entry of binding \a id, if any. */
+int store_usage1_del_txn(struct np700_store *st, MDB_txn *t, uint64_t id);
+/*! \a stored plus what was noted since (\a since): the counts add up, the later last caller wins. */
+void store_usage_merge(struct np700_fraud_usage *out, const struct np700_fraud_usage *stored,
+		       const struct np700_fraud_usage *since);
 
 static inline MDB_val store_val(const void *p, size_t len)
 {

@@ -7,6 +7,9 @@
  *                                 (libnp700store, TXN bindings per transaction, default 100000;
  *                                 pools sized for TOTAL bindings; synced once at the end
  *                                 unless NP700_GEN_SYNC=1)
+ *   np700_gen usage DIR N         a usage record for bindings 1..N of the store in DIR, as if
+ *                                 each had been called once (a store in service has them), in
+ *                                 a scattered order, as the flushes of calls write them
  *   np700_gen csv FIRST COUNT TOTAL   bulk CSV for np700-ctl: bindings FIRST..FIRST+COUNT-1
  *   np700_gen recsize             mean encoded record size of the mix (for lmdb_baseline) */
 #include <errno.h>
@@ -97,6 +100,44 @@ static int cmd_fill(const char *dir, uint64_t n, uint64_t total, uint64_t per_tx
 	return fails ? 1 : 0;
 }
 
+static int cmd_usage(const char *dir, uint64_t n)
+{
+	struct np700_store_cfg cfg = { .path = dir, .map_size = (size_t)64 << 30, .max_pairs_per_x = 5000,
+				       .plan = &np700_numplan_default };
+	struct np700_store *st;
+	struct np700_fraud_usage u = { .calls = 1 };
+	MDB_txn *t = NULL;
+	uint64_t i, id;
+	int rc;
+
+	rc = np700_store_open(NULL, &cfg, &st);
+	if (rc) {
+		fprintf(stderr, "open %s: %d\n", dir, rc);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		/* a permutation of 1..N (999983 is a prime that divides no N of this bench) */
+		id = 1 + (i * 999983) % n;
+		if (!t && mdb_txn_begin(st->env, NULL, 0, &t)) {
+			fprintf(stderr, "txn failed\n");
+			return 1;
+		}
+		if (store_usage_put_txn(st, t, id, &u)) {
+			fprintf(stderr, "usage %" PRIu64 ": %s\n", id, np700_store_last_error(st));
+			return 1;
+		}
+		if ((i + 1) % 1024 == 0 || i + 1 == n) {
+			if (mdb_txn_commit(t)) {
+				fprintf(stderr, "commit failed\n");
+				return 1;
+			}
+			t = NULL;
+		}
+	}
+	np700_store_close(st);
+	return 0;
+}
+
 static int cmd_csv(uint64_t first, uint64_t count, uint64_t total)
 {
 	static const char *modes[] = { [NP700_MODE_AXB] = "AXB", [NP700_MODE_AXN] = "AXN",
@@ -122,7 +163,7 @@ static int cmd_recsize(void)
 		struct np700_binding b;
 		make_binding(i, 1000000, &b);
 		b.created = gen_t0;
-		sum += store_rec_encode(rec, &b);
+		sum += store_rec_encode(rec, &b, NULL);
 	}
 	printf("%" PRIu64 "\n", (sum + 50000) / 100000);
 	return 0;
@@ -140,6 +181,8 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "fill"))
 		return cmd_fill(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10),
 				argc > 5 ? strtoull(argv[5], NULL, 10) : 100000);
+	if (argc >= 4 && !strcmp(argv[1], "usage"))
+		return cmd_usage(argv[2], strtoull(argv[3], NULL, 10));
 	if (argc >= 5 && !strcmp(argv[1], "csv"))
 		return cmd_csv(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
 	if (argc >= 2 && !strcmp(argv[1], "recsize"))
