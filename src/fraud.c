@@ -44,7 +44,7 @@ struct fr_binding {
 	int64_t hour;
 	uint32_t hour_count;
 	struct np700_fraud_usage u;	/*!< the usage if known, else the usage since the entry was made */
-	struct np700_fraud_usage flushed;	/*!< what the running flush writes */
+	struct np700_fraud_usage flushed;	/*!< what the running flush wrote */
 	bool known;
 	bool dirty;
 };
@@ -362,14 +362,13 @@ int np700_fraud_flush(struct np700_store *st, time_t now)
 		if (rc)
 			return rc;
 		llist_for_each_entry(b, &fr->dirty, dirty_entry) {
-			b->flushed = b->u;
-			if (!b->known)
-				usage_read_merge(st, t, b->id, b, &b->flushed);
-			rc = store_usage_put_txn(st, t, b->id, &b->flushed);
+			rc = store_usage_put_txn(st, t, b->id, &b->u, !b->known, &b->flushed);
 			/* a binding removed meanwhile (e.g. its pair re-bound) leaves no usage behind; a
 			 * damaged record (logged) is left as it is, not a reason to lose the others' */
-			if (rc == -ENOENT || rc == -EIO)
+			if (rc == -ENOENT || rc == -EIO) {
+				b->flushed = b->u;
 				rc = 0;
+			}
 			if (rc)
 				break;
 		}

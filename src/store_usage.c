@@ -29,31 +29,54 @@ static int usage1_get(struct np700_store *st, MDB_txn *t, uint64_t id, struct np
 	return 0;
 }
 
+/* the usage of the binding whose record is \a b with usage part \a u (\a has): from the record,
+ * else from the schema 1 table, else none */
+static int usage_stored(struct np700_store *st, MDB_txn *t, uint64_t id, bool has, struct np700_fraud_usage *u)
+{
+	int rc;
+
+	if (has)
+		return 0;
+	rc = usage1_get(st, t, id, u);
+	if (rc == -ENOENT) {
+		memset(u, 0, sizeof(*u));
+		return 0;
+	}
+	return rc;
+}
+
 int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_fraud_usage *u)
 {
 	struct np700_binding b;
 	bool has;
 	int rc = store_binding_get_usage_txn(st, t, id, &b, u, &has);
 
-	if (rc || has)
-		return rc;
-	return usage1_get(st, t, id, u);
+	return rc ? rc : usage_stored(st, t, id, has, u);
 }
 
-int store_usage_put_txn(struct np700_store *st, MDB_txn *t, uint64_t id, const struct np700_fraud_usage *u)
+int store_usage_put_txn(struct np700_store *st, MDB_txn *t, uint64_t id, const struct np700_fraud_usage *u,
+			bool add, struct np700_fraud_usage *out)
 {
 	uint8_t rec[STORE_REC_MAXLEN];
-	struct np700_fraud_usage old;
+	struct np700_fraud_usage stored;
 	struct np700_binding b;
 	size_t sid = id;
 	MDB_val k = store_val(&sid, sizeof(sid)), v;
 	bool has;
 	int rc;
 
-	rc = store_binding_get_usage_txn(st, t, id, &b, &old, &has);
+	rc = store_binding_get_usage_txn(st, t, id, &b, &stored, &has);
 	if (rc)
 		return rc;
-	v = store_val(rec, store_rec_encode(rec, &b, u));
+	if (add) {
+		/* a usage record of schema 1 that cannot be read is replaced */
+		if (usage_stored(st, t, id, has, &stored))
+			memset(&stored, 0, sizeof(stored));
+		store_usage_merge(out, &stored, u);
+	} else {
+		*out = *u;
+	}
+	v = store_val(rec, store_rec_encode(rec, &b, out));
 	rc = store_mdb_err(st, mdb_put(t, st->dbi[STORE_DB_BIND], &k, &v, 0), "binding");
 	if (rc || has)
 		return rc;

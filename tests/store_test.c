@@ -333,14 +333,14 @@ static void print_usage(uint64_t id)
 
 static void put_usage(uint64_t id, uint32_t calls, const char *last_caller, int64_t when)
 {
-	struct np700_fraud_usage u = { .calls = calls, .last_time = when };
+	struct np700_fraud_usage u = { .calls = calls, .last_time = when }, out;
 	MDB_txn *t;
 	int rc;
 
 	OSMO_STRLCPY_ARRAY(u.last_caller, last_caller);
 	rc = store_wop_begin(st, NULL, &t);
 	if (!rc)
-		rc = store_wop_end(st, t, store_usage_put_txn(st, t, id, &u));
+		rc = store_wop_end(st, t, store_usage_put_txn(st, t, id, &u, false, &out));
 	printf("put usage of %" PRIu64 " (%u calls): %s\n", id, calls, err(rc));
 }
 

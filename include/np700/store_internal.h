@@ -180,8 +180,11 @@ int store_block_put_txn(struct np700_store *st, MDB_txn *t, const char *number, 
 /* store_usage.c */
 /*! The stored usage of binding \a id. \returns 0, -ENOENT (binding gone, or never called), -EIO. */
 int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_fraud_usage *u);
-/*! Write the usage of binding \a id into its record. \returns 0, -ENOENT (binding gone), or an error. */
-int store_usage_put_txn(struct np700_store *st, MDB_txn *t, uint64_t id, const struct np700_fraud_usage *u);
+/*! Write the usage of binding \a id into its record: \a u, or with \a add the stored usage plus
+ *  \a u (what was noted since); \a out is what was written.
+ *  \returns 0, -ENOENT (binding gone), -EIO (damaged record, left as it is), or an error. */
+int store_usage_put_txn(struct np700_store *st, MDB_txn *t, uint64_t id, const struct np700_fraud_usage *u,
+			bool add, struct np700_fraud_usage *out);
 /*! Drop the schema 1 usage table entry of binding \a id, if any. */
 int store_usage1_del_txn(struct np700_store *st, MDB_txn *t, uint64_t id);
 /*! \a stored plus what was noted since (\a since): the counts add up, the later last caller wins. */

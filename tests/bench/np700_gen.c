@@ -105,7 +105,7 @@ static int cmd_usage(const char *dir, uint64_t n)
 	struct np700_store_cfg cfg = { .path = dir, .map_size = (size_t)64 << 30, .max_pairs_per_x = 5000,
 				       .plan = &np700_numplan_default };
 	struct np700_store *st;
-	struct np700_fraud_usage u = { .calls = 1 };
+	struct np700_fraud_usage u = { .calls = 1 }, out;
 	MDB_txn *t = NULL;
 	uint64_t i, id;
 	int rc;
@@ -122,7 +122,7 @@ static int cmd_usage(const char *dir, uint64_t n)
 			fprintf(stderr, "txn failed\n");
 			return 1;
 		}
-		if (store_usage_put_txn(st, t, id, &u)) {
+		if (store_usage_put_txn(st, t, id, &u, false, &out)) {
 			fprintf(stderr, "usage %" PRIu64 ": %s\n", id, np700_store_last_error(st));
 			return 1;
 		}
