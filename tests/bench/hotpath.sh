@@ -1,9 +1,10 @@
 #!/bin/bash
 # The in-process translation hot path at several store sizes (issue 5 items 2 and 5; method in
 # doc/benchmarks.md): callgrind instructions and wall-clock per ISUP IAM and per MT-ForwardSM
-# (tests/bench/hotpath_bench.c), bytes per binding, np700 start-up time with the store against an
-# empty store. Prints table rows "figure|value|target|baseline|ratio" on stdout (contrib/bench.sh
-# collects them), progress on stderr.
+# (tests/bench/hotpath_bench.c), bytes per binding (after the fill, and for the first size also
+# after a call on every binding), np700 start-up time with the store against an empty store.
+# Prints table rows "figure|value|target|baseline|ratio" on stdout (contrib/bench.sh collects
+# them), progress on stderr.
 #   env: NP700_BUILD      build tree with src/np700 and the src/*.a libraries (default $SRC/build/normal)
 #        HOTPATH_SIZES    store sizes (default "1000000 10000000"; 100000000 needs ~16 GB of disk and
 #                         67 min of np700_gen on a 2-core machine)
@@ -136,6 +137,16 @@ for n in $SIZES; do
 	row "MT-ForwardSM wall clock/msg, $n bindings (us)" "$mt_us" "-" "-" "-"
 	row "bytes/binding, $n bindings (file; live pages as baseline)" "$(ratio "$file" "$n")" "<= 200" \
 		"$(ratio "$live" "$n")" "$(ratio "$file" "$live")"
+	if [ "$n" = "$first_n" ]; then
+		# in service every binding has been called: its usage written (on a copy of the first store)
+		log "N=$n: the same store after a call on every binding"
+		rm -rf "$DIR/svc" && cp -r "$st" "$DIR/svc" &&
+			NP700_GEN_T0=$(cat "$st/gen_t0") "$DIR/bin/np700_gen" usage "$DIR/svc" "$n" &&
+			row "bytes/binding in service, $n bindings (each called once; fresh fill as baseline)" \
+				"$(ratio "$(stat -c %s "$DIR/svc/data.mdb")" "$n")" "<= 200" "$(ratio "$file" "$n")" \
+				"$(ratio "$(stat -c %s "$DIR/svc/data.mdb")" "$file")"
+		rm -rf "$DIR/svc"
+	fi
 	log "N=$n: np700 start-up, median of $STARTS"
 	rm -rf "$DIR/empty" && mkdir -p "$DIR/empty"
 	s_empty=$(startup_median "$DIR/empty" "$n")
