@@ -1,7 +1,8 @@
 #!/bin/bash
 # Damaged store file at start (issue 6 item 3): np700 makes a store with a few bindings, then
 # starts on copies of its data.mdb truncated (to 0, below the meta pages, to half) or overwritten
-# (first meta page, four data pages): each time np700 must refuse to start -- exit status 1, not a
+# (first meta page, four data pages, every page but the tree of named databases): each time np700
+# must refuse to start -- exit status 1, not a
 # signal -- with a DSTORE error line saying why, and never come up on an empty store. The intact
 # copy starts and has its bindings. Runs on the host (no SCTP needed). Prints PASS/FAIL lines.
 #   env: NP700_SRC, NP700_BUILD, E2E_KEEP=1 keeps the temp dir
@@ -88,6 +89,23 @@ damage "truncated to half" truncate -s $((size / 2)) "$T/store/data.mdb"
 damage "truncated by one page" truncate -s $((size - 4096)) "$T/store/data.mdb"
 damage "first meta page zeroed" dd if=/dev/zero of="$T/store/data.mdb" bs=512 count=1 conv=notrunc status=none
 damage "pages 2-5 overwritten" sh -c "head -c 16384 /dev/zero | tr '\\0' '\\377' | dd of='$T/store/data.mdb' bs=4096 seek=2 conv=notrunc status=none"
+# the tree of named databases intact, every other page after the metas overwritten: the root page
+# of each database is checked as well (the newest meta page names the tree: mm_dbs[MAIN_DBI].md_root
+# at octet 128, txnid at 144)
+u64() { od -An -t u8 -j "$2" -N 8 "$1" | tr -d ' '; }
+if [ "$(u64 "$T/good.mdb" 144)" -gt "$(u64 "$T/good.mdb" $((4096 + 144)))" ]; then
+	main=$(u64 "$T/good.mdb" 128)
+else
+	main=$(u64 "$T/good.mdb" $((4096 + 128)))
+fi
+overwrite_but_main() {
+	local p
+	for p in $(seq 2 $((size / 4096 - 1))); do
+		[ "$p" = "$main" ] && continue
+		head -c 4096 /dev/zero | tr '\0' '\377' | dd of="$T/store/data.mdb" bs=4096 seek="$p" conv=notrunc status=none
+	done
+}
+damage "every page but the metas and page $main (the tree of named databases) overwritten" overwrite_but_main
 
 cp "$T/good.mdb" "$T/store/data.mdb"
 start
