@@ -3,8 +3,8 @@
 # starts on copies of its data.mdb truncated (to 0, below the meta pages, to half) or overwritten
 # (first meta page, four data pages, every page but the tree of named databases): each time np700
 # must refuse to start -- exit status 1, not a signal -- with a DSTORE error line saying why, and
-# never come up on an empty store. The intact
-# copy starts and has its bindings. Runs on the host (no SCTP needed). Prints PASS/FAIL lines.
+# never come up on an empty store. The intact copy starts and has its bindings. Runs on the host
+# (no SCTP needed). Prints PASS/FAIL lines.
 #   env: NP700_SRC, NP700_BUILD, E2E_KEEP=1 keeps the temp dir
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
