@@ -260,7 +260,7 @@ static void usage_read_merge(struct np700_store *st, MDB_txn *t, uint64_t id, co
 			     struct np700_fraud_usage *out)
 {
 	struct np700_fraud_usage stored;
-	int rc = store_usage_get_txn(st, t, id, &stored);
+	int rc = store_usage_get_txn(st, t, id, NULL, &stored);
 
 	if (rc) {
 		if (rc != -ENOENT)

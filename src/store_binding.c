@@ -461,13 +461,8 @@ static int binding_update_txn(struct np700_store *st, MDB_txn *t, struct np700_b
 	MDB_val k, v;
 	int rc;
 
-	rc = store_binding_get_txn(st, t, b->id, &old);
-	if (rc)
-		return rc;
 	/* the calls so far stay with the binding (from the schema 1 table if they are still there) */
-	rc = store_usage_get_txn(st, t, b->id, &u);
-	if (rc == -ENOENT)
-		rc = 0;
+	rc = store_usage_get_txn(st, t, b->id, &old, &u);
 	if (rc)
 		return rc;
 	if (old.customer_id != b->customer_id)

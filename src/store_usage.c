@@ -29,8 +29,8 @@ static int usage1_get(struct np700_store *st, MDB_txn *t, uint64_t id, struct np
 	return 0;
 }
 
-/* the usage of the binding whose record is \a b with usage part \a u (\a has): from the record,
- * else from the schema 1 table, else none */
+/* the usage of binding \a id, whose record's usage part \a u was read (\a has: whether there was
+ * one): from the record, else from the schema 1 table, else none */
 static int usage_stored(struct np700_store *st, MDB_txn *t, uint64_t id, bool has, struct np700_fraud_usage *u)
 {
 	int rc;
@@ -45,11 +45,12 @@ static int usage_stored(struct np700_store *st, MDB_txn *t, uint64_t id, bool ha
 	return rc;
 }
 
-int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_fraud_usage *u)
+int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b,
+			struct np700_fraud_usage *u)
 {
-	struct np700_binding b;
+	struct np700_binding scratch;
 	bool has;
-	int rc = store_binding_get_usage_txn(st, t, id, &b, u, &has);
+	int rc = store_binding_get_usage_txn(st, t, id, b ? b : &scratch, u, &has);
 
 	return rc ? rc : usage_stored(st, t, id, has, u);
 }

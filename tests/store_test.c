@@ -318,7 +318,7 @@ static void print_usage(uint64_t id)
 	int rc, in_table;
 
 	store_read_begin(st, &t);
-	rc = store_usage_get_txn(st, t, id, &u);
+	rc = store_usage_get_txn(st, t, id, NULL, &u);
 	in_table = !mdb_get(t, st->dbi[STORE_DB_USAGE], &k, &v);
 	if (!mdb_get(t, st->dbi[STORE_DB_BIND], &k, &v))
 		rec_len = v.mv_size;

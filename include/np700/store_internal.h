@@ -26,7 +26,6 @@
 #include <np700/binding.h>
 #include <np700/fraud.h>
 
-struct np700_fraud;
 struct rate_ctr_group;
 
 #define STORE_BCD_LEN		8	/*!< packed BCD of up to 15 digits, 0xF filled */
@@ -100,9 +99,9 @@ enum store_ctr {
 	STORE_CTR_ERR_IO,
 };
 
-/*! Count the outcome of a binding write: \a ok_ctr on success, else refused or error. */
 /*! Add \a n to a store counter; atomic, as the writer thread and the loop both count. */
 void store_ctr_add(struct np700_store *st, enum store_ctr ctr, unsigned int n);
+/*! Count the outcome of a binding write: \a ok_ctr on success, else refused or error. */
 void store_count(struct np700_store *st, enum store_ctr ok_ctr, int rc);
 
 struct np700_store_txn {
@@ -178,8 +177,10 @@ int store_block_put_txn(struct np700_store *st, MDB_txn *t, const char *number, 
 			const char *reason);
 
 /* store_usage.c */
-/*! The stored usage of binding \a id. \returns 0, -ENOENT (binding gone, or never called), -EIO. */
-int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_fraud_usage *u);
+/*! The stored usage of binding \a id, and its record in \a b if not NULL.
+ *  \returns 0, -ENOENT (binding gone), -EIO. */
+int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b,
+			struct np700_fraud_usage *u);
 /*! Write the usage of binding \a id into its record: \a u, or with \a add the stored usage plus
  *  \a u (what was noted since); \a out is what was written.
  *  \returns 0, -ENOENT (binding gone), -EIO (damaged record, left as it is), or an error. */

@@ -42,22 +42,32 @@ static int cmd_config(uint64_t total)
 	return 0;
 }
 
-static int cmd_fill(const char *dir, uint64_t n, uint64_t total, uint64_t per_txn)
+/* the store in \a dir, big enough for 100M bindings and the mix's pairs per X */
+static struct np700_store *gen_open(const char *dir)
 {
 	struct np700_store_cfg cfg = { .path = dir, .map_size = (size_t)64 << 30, .max_pairs_per_x = 5000,
 				       .plan = &np700_numplan_default };
 	struct np700_store *st;
+	int rc = np700_store_open(NULL, &cfg, &st);
+
+	if (rc) {
+		fprintf(stderr, "open %s: %d\n", dir, rc);
+		return NULL;
+	}
+	return st;
+}
+
+static int cmd_fill(const char *dir, uint64_t n, uint64_t total, uint64_t per_txn)
+{
+	struct np700_store *st = gen_open(dir);
 	struct np700_store_txn *txn = NULL;
 	const char *sync = getenv("NP700_GEN_SYNC");
 	uint64_t i, fails = 0;
 	struct timespec a, z;
-	int rc, c;
+	int c;
 
-	rc = np700_store_open(NULL, &cfg, &st);
-	if (rc) {
-		fprintf(stderr, "open %s: %d\n", dir, rc);
+	if (!st)
 		return 1;
-	}
 	/* A fill is not a provisioning client: nothing is acknowledged, so one sync at the end
 	 * instead of one per transaction (NP700_GEN_SYNC=1 keeps np700's durable commits). The
 	 * transactions and so the page layout are the same either way. */
@@ -102,19 +112,13 @@ static int cmd_fill(const char *dir, uint64_t n, uint64_t total, uint64_t per_tx
 
 static int cmd_usage(const char *dir, uint64_t n)
 {
-	struct np700_store_cfg cfg = { .path = dir, .map_size = (size_t)64 << 30, .max_pairs_per_x = 5000,
-				       .plan = &np700_numplan_default };
-	struct np700_store *st;
+	struct np700_store *st = gen_open(dir);
 	struct np700_fraud_usage u = { .calls = 1 }, out;
 	MDB_txn *t = NULL;
 	uint64_t i, id;
-	int rc;
 
-	rc = np700_store_open(NULL, &cfg, &st);
-	if (rc) {
-		fprintf(stderr, "open %s: %d\n", dir, rc);
+	if (!st)
 		return 1;
-	}
 	for (i = 0; i < n; i++) {
 		/* a permutation of 1..N (999983 is a prime that divides no N of this bench) */
 		id = 1 + (i * 999983) % n;
