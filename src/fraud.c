@@ -13,6 +13,7 @@
 #include <np700/store_internal.h>
 
 #define GC_INTERVAL_S	60
+#define FR_BINDING_CHUNK	256
 
 /* calls to one X in the current minute */
 struct fr_number {
@@ -54,6 +55,9 @@ struct np700_fraud {
 	DECLARE_HASHTABLE(callers, 12);
 	DECLARE_HASHTABLE(bindings, 16);
 	struct llist_head dirty;
+	/* binding entries come in chunks and go back to this list: the first call of each binding
+	 * makes one, and a talloc_zero() each was ~290 instructions of an IAM (issue 5) */
+	struct llist_head free_bindings;
 	unsigned int blocks_pending;
 	int64_t blocked_max;	/*!< latest block end: if past, nobody is blocked (the common, fast case) */
 	int64_t last_gc;
@@ -67,6 +71,7 @@ struct np700_fraud *np700_fraud_alloc(void *ctx)
 	hash_init(fr->callers);
 	hash_init(fr->bindings);
 	INIT_LLIST_HEAD(&fr->dirty);
+	INIT_LLIST_HEAD(&fr->free_bindings);
 	return fr;
 }
 
@@ -121,7 +126,17 @@ static struct fr_binding *binding_get(struct np700_fraud *fr, uint64_t id)
 
 	if (b)
 		return b;
-	b = talloc_zero(fr, struct fr_binding);
+	if (llist_empty(&fr->free_bindings)) {
+		struct fr_binding *chunk = talloc_array(fr, struct fr_binding, FR_BINDING_CHUNK);
+		unsigned int i;
+
+		for (i = 0; i < FR_BINDING_CHUNK; i++)
+			llist_add_tail(&chunk[i].dirty_entry, &fr->free_bindings);
+	}
+	/* a free entry is linked through its dirty_entry */
+	b = llist_first_entry(&fr->free_bindings, struct fr_binding, dirty_entry);
+	llist_del(&b->dirty_entry);
+	memset(b, 0, sizeof(*b));
 	b->id = id;
 	INIT_LLIST_HEAD(&b->dirty_entry);
 	hash_add(fr->bindings, &b->node, id);
@@ -304,12 +319,12 @@ void np700_fraud_note_call(struct np700_fraud *fr, uint64_t id, const char *call
 	}
 }
 
-static void binding_free(struct fr_binding *b)
+static void binding_free(struct np700_fraud *fr, struct fr_binding *b)
 {
 	hash_del(&b->node);
 	if (b->dirty)
 		llist_del(&b->dirty_entry);
-	talloc_free(b);
+	llist_add(&b->dirty_entry, &fr->free_bindings);
 }
 
 void np700_fraud_forget_binding(struct np700_fraud *fr, uint64_t id)
@@ -317,7 +332,7 @@ void np700_fraud_forget_binding(struct np700_fraud *fr, uint64_t id)
 	struct fr_binding *b = binding_find(fr, id);
 
 	if (b)
-		binding_free(b);
+		binding_free(fr, b);
 }
 
 /* Drop what no window needs any more; clean usage stays in the store and is read back on demand. */
@@ -343,7 +358,7 @@ static void fraud_gc(struct np700_fraud *fr, time_t now)
 	}
 	hash_for_each_safe(fr->bindings, bkt, tmp, b, node) {
 		if (!b->dirty && b->hour != now / 3600)
-			binding_free(b);
+			binding_free(fr, b);
 	}
 }
 
