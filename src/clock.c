@@ -7,7 +7,9 @@
  * The override is off while libosmocore itself prepares the poll() and fires the timers after
  * it, so timers are computed from a fresh clock; it is only on from a reading taken after
  * poll() returned, so a timer scheduled while handling a message starts at the message's
- * arrival, not at the previous iteration. */
+ * arrival, not at the previous iteration. In the daemon that reading is taken as poll()
+ * returns (src/clock_poll.c), before libosmocore fires the timers: its own reading there is
+ * saved, and an iteration reads the clock twice (for the poll() timeout, and after it). */
 #include <sys/time.h>
 
 #include <osmocom/core/timer.h>
@@ -45,6 +47,14 @@ void np700_clock_cache(bool on)
 {
 	np700_clock_tick();
 	cache_on = on;
+}
+
+void np700_clock_woke(void)
+{
+	if (!cache_on)
+		return;
+	np700_clock_tick();
+	np700_now_us();
 }
 
 void np700_clock_tick(void)

@@ -17,6 +17,9 @@ time_t np700_now(void);
 /*! Turn the per-iteration cache on (the daemon's event loop) or off (the default: every call
  *  reads the clock, as the unit tests with an overridden clock expect). */
 void np700_clock_cache(bool on);
+/*! poll() has returned (the daemon's wrapper, src/clock_poll.c): with the cache on, read the
+ *  clock now, as the reading of this iteration for np700 and libosmocore's timers alike. */
+void np700_clock_woke(void);
 /*! A new event-loop iteration begins (call it before osmo_select_main()): the next
  *  np700_now_us() reads the clock again, and libosmocore reads its own until then. */
 void np700_clock_tick(void);
