@@ -88,7 +88,7 @@ static void fill_binding(struct np700_decision *d, const struct np700_binding *b
 
 /* Whom to connect and what the callee sees, per the DESIGN §4 table; returns the reason. */
 static enum np700_reject translate(struct np700_store *st, MDB_txn *t, const struct np700_binding *b,
-				   const char *caller, time_t now, struct np700_decision *d)
+				   const MDB_val *rec, const char *caller, time_t now, struct np700_decision *d)
 {
 	enum np700_direction dir;
 	struct np700_fraud_usage u;
@@ -115,7 +115,7 @@ static enum np700_reject translate(struct np700_store *st, MDB_txn *t, const str
 		}
 		if (!b->callback_allowed)
 			return NP700_REJ_NO_CALLBACK;
-		np700_fraud_usage(st, t, b->id, &u);
+		np700_fraud_usage(st, t, b->id, rec, &u);
 		if (!u.last_caller[0] || now - u.last_time > (int64_t)b->callback_window_s)
 			return NP700_REJ_NO_CALLBACK;
 		num_copy(d->connect_to, u.last_caller);
@@ -170,11 +170,13 @@ static enum np700_reject decide_txn(struct np700_store *st, MDB_txn *t, const ch
 	struct np700_customer cust;
 	struct np700_binding b;
 	enum np700_reject r;
+	MDB_val rec;
 	MDB_stat ms;
 	bool x_used;
 	int rc;
 
-	rc = store_binding_lookup_txn(st, t, st->rcur_xidx, d->x, caller, now, &b, &x_used);
+	/* \a rec: a capped or AX binding's usage is at the end of its record, read once here */
+	rc = store_binding_lookup_txn(st, t, st->rcur_xidx, d->x, caller, now, &b, &x_used, &rec);
 	if (rc == -ENOENT)
 		return why_no_binding(st, t, x_used, d);
 	if (rc == -ESTALE) {
@@ -193,7 +195,7 @@ static enum np700_reject decide_txn(struct np700_store *st, MDB_txn *t, const ch
 	}
 	if (rc || cust.suspended)
 		return NP700_REJ_CUSTOMER_SUSPENDED;
-	r = translate(st, t, &b, caller, now, d);
+	r = translate(st, t, &b, &rec, caller, now, d);
 	if (r)
 		return r;
 	if (!(b.services & svc))
@@ -216,7 +218,7 @@ static enum np700_reject decide_txn(struct np700_store *st, MDB_txn *t, const ch
 	}
 	if (b.max_calls) {
 		struct np700_fraud_usage u;
-		np700_fraud_usage(st, t, b.id, &u);
+		np700_fraud_usage(st, t, b.id, &rec, &u);
 		if (u.calls >= b.max_calls)
 			return NP700_REJ_CALL_CAP;
 	}

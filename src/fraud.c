@@ -269,13 +269,14 @@ bool np700_fraud_blocked(struct np700_fraud *fr, const char *caller, time_t now)
 	return c && c->blocked_until > now;
 }
 
-/* The stored usage of binding \a id plus what is noted in memory since (\a b). A usage record
- * that cannot be read counts as none, as for a binding never called. */
-static void usage_read_merge(struct np700_store *st, MDB_txn *t, uint64_t id, const struct fr_binding *b,
-			     struct np700_fraud_usage *out)
+/* The stored usage of binding \a id (from its record \a rec if read, else read here) plus what
+ * is noted in memory since (\a b). A usage record that cannot be read counts as none, as for a
+ * binding never called. */
+static void usage_read_merge(struct np700_store *st, MDB_txn *t, uint64_t id, const MDB_val *rec,
+			     const struct fr_binding *b, struct np700_fraud_usage *out)
 {
 	struct np700_fraud_usage stored;
-	int rc = store_usage_get_txn(st, t, id, NULL, &stored);
+	int rc = rec ? store_usage_rec_txn(st, t, id, rec, &stored) : store_usage_get_txn(st, t, id, NULL, &stored);
 
 	if (rc) {
 		if (rc != -ENOENT)
@@ -289,7 +290,8 @@ static void usage_read_merge(struct np700_store *st, MDB_txn *t, uint64_t id, co
 		*out = stored;
 }
 
-void np700_fraud_usage(struct np700_store *st, struct MDB_txn *t, uint64_t id, struct np700_fraud_usage *u)
+void np700_fraud_usage(struct np700_store *st, struct MDB_txn *t, uint64_t id, const MDB_val *rec,
+		       struct np700_fraud_usage *u)
 {
 	struct fr_binding *b = binding_find(st->fraud, id);
 
@@ -297,7 +299,7 @@ void np700_fraud_usage(struct np700_store *st, struct MDB_txn *t, uint64_t id, s
 		*u = b->u;
 		return;
 	}
-	usage_read_merge(st, t, id, b, u);
+	usage_read_merge(st, t, id, rec, b, u);
 	if (!b)
 		b = binding_get(st->fraud, id);
 	b->u = *u;

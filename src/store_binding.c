@@ -135,21 +135,30 @@ static unsigned int binding_entries(const struct np700_binding *b, struct xentry
 	return 2;
 }
 
-int store_binding_get_usage_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b,
-				struct np700_fraud_usage *u, bool *has_usage)
+/* binding \a id into \a b, and its record as stored into \a v */
+static int binding_read(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b, MDB_val *v,
+			struct np700_fraud_usage *u, bool *has_usage)
 {
 	size_t key = id;
-	MDB_val k = store_val(&key, sizeof(key)), v;
-	int mrc = mdb_get(t, st->dbi[STORE_DB_BIND], &k, &v);
+	MDB_val k = store_val(&key, sizeof(key));
+	int mrc = mdb_get(t, st->dbi[STORE_DB_BIND], &k, v);
 
 	if (mrc)
 		return store_mdb_err(st, mrc, "binding");
-	if (store_rec_decode_usage(b, id, v.mv_data, v.mv_size, u, has_usage)) {
+	if (store_rec_decode_usage(b, id, v->mv_data, v->mv_size, u, has_usage)) {
 		if (!store_in_writer)
 			LOGP(DSTORE, LOGL_ERROR, "store %s: binding %" PRIu64 ": damaged record\n", st->path, id);
 		return store_set_err(st, -EIO, "binding %" PRIu64 ": damaged record", id);
 	}
 	return 0;
+}
+
+int store_binding_get_usage_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b,
+				struct np700_fraud_usage *u, bool *has_usage)
+{
+	MDB_val v;
+
+	return binding_read(st, t, id, b, &v, u, has_usage);
 }
 
 int store_binding_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b)
@@ -537,12 +546,12 @@ int np700_store_binding_get(struct np700_store *st, uint64_t id, struct np700_bi
 /* The hot path: one cursor lookup for the exact pair, one more for the X-wide entry only if
  * needed, one get for the record. */
 int store_binding_lookup_txn(struct np700_store *st, MDB_txn *t, MDB_cursor *xc, const char *dialled,
-			     const char *caller, time_t now, struct np700_binding *b, bool *x_used)
+			     const char *caller, time_t now, struct np700_binding *b, bool *x_used, MDB_val *rec)
 {
 	uint8_t x[STORE_BCD_LEN], probe[STORE_XVAL_LEN];
 	struct np700_binding wild;
 	bool have_exact = false;
-	MDB_val k, v;
+	MDB_val k, v, r;
 	uint64_t id;
 	int mrc, rc;
 
@@ -561,7 +570,7 @@ int store_binding_lookup_txn(struct np700_store *st, MDB_txn *t, MDB_cursor *xc,
 		*x_used = true;
 		if (v.mv_size == sizeof(probe) && !memcmp(v.mv_data, probe, STORE_BCD_LEN)) {
 			id = store_get_xid((const uint8_t *)v.mv_data + STORE_BCD_LEN);
-			rc = store_binding_get_txn(st, t, id, b);
+			rc = binding_read(st, t, id, b, rec ? rec : &r, NULL, NULL);
 			if (rc)
 				return rc;
 			if (!store_binding_expired(b, now))
@@ -583,7 +592,8 @@ int store_binding_lookup_txn(struct np700_store *st, MDB_txn *t, MDB_cursor *xc,
 	if (v.mv_size != sizeof(probe) || memcmp(v.mv_data, wildcard, STORE_BCD_LEN))
 		return have_exact ? store_set_err(st, -ESTALE, "binding expired") : -ENOENT;
 	id = store_get_xid((const uint8_t *)v.mv_data + STORE_BCD_LEN);
-	rc = store_binding_get_txn(st, t, id, have_exact ? &wild : b);
+	/* (\a rec: the record read last, the one returned) */
+	rc = binding_read(st, t, id, have_exact ? &wild : b, rec ? rec : &r, NULL, NULL);
 	if (rc)
 		return rc;
 	if (have_exact) {
@@ -610,7 +620,7 @@ int np700_store_binding_lookup(struct np700_store *st, const char *dialled, cons
 	rc = store_read_begin(st, &t);
 	if (rc)
 		return rc;
-	rc = store_binding_lookup_txn(st, t, st->rcur_xidx, dialled, caller, time(NULL), b, &used);
+	rc = store_binding_lookup_txn(st, t, st->rcur_xidx, dialled, caller, time(NULL), b, &used, NULL);
 	store_read_end(st);
 	return rc;
 }

@@ -4,6 +4,7 @@
  * than the record itself. A store of schema 1 kept it in the usage table, which is still read
  * for a binding whose usage has not been written since. */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <np700/store_internal.h>
@@ -53,6 +54,17 @@ int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct 
 	int rc = store_binding_get_usage_txn(st, t, id, b ? b : &scratch, u, &has);
 
 	return rc ? rc : usage_stored(st, t, id, has, u);
+}
+
+int store_usage_rec_txn(struct np700_store *st, MDB_txn *t, uint64_t id, const MDB_val *rec,
+			struct np700_fraud_usage *u)
+{
+	struct np700_binding scratch;
+	bool has;
+
+	if (store_rec_decode_usage(&scratch, id, rec->mv_data, rec->mv_size, u, &has))
+		return store_set_err(st, -EIO, "binding %" PRIu64 ": damaged record", id);
+	return usage_stored(st, t, id, has, u);
 }
 
 int store_usage_put_txn(struct np700_store *st, MDB_txn *t, uint64_t id, const struct np700_fraud_usage *u,

@@ -17,6 +17,7 @@
 
 struct np700_fraud;
 struct MDB_txn;
+struct MDB_val;
 
 /*! Usage of one binding. */
 struct np700_fraud_usage {
@@ -41,9 +42,11 @@ void np700_fraud_block(struct np700_fraud *fr, const char *caller, int64_t until
 /*! Is \a caller blocked by a tripped limit (memory only; the store's blocklist is separate)? */
 bool np700_fraud_blocked(struct np700_fraud *fr, const char *caller, time_t now);
 
-/*! Usage of binding \a id: from memory, else the store's (read in \a t) plus what was noted in
- *  memory since, which stays in memory (not dirty). */
-void np700_fraud_usage(struct np700_store *st, struct MDB_txn *t, uint64_t id, struct np700_fraud_usage *u);
+/*! Usage of binding \a id: from memory, else the store's (from its record \a rec if the caller
+ *  has read it, else read in \a t) plus what was noted in memory since, which stays in memory
+ *  (not dirty). */
+void np700_fraud_usage(struct np700_store *st, struct MDB_txn *t, uint64_t id, const struct MDB_val *rec,
+		       struct np700_fraud_usage *u);
 /*! A call was placed on binding \a id: calls++, and if \a caller is given it becomes last_caller.
  *  Reads nothing from the store: np700_fraud_flush() adds the calls to the stored count. */
 void np700_fraud_note_call(struct np700_fraud *fr, uint64_t id, const char *caller, time_t now);

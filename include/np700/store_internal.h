@@ -157,9 +157,11 @@ int store_binding_get_usage_txn(struct np700_store *st, MDB_txn *t, uint64_t id,
 int store_binding_del_txn(struct np700_store *st, MDB_txn *t, uint64_t id);
 /*! The lookup of np700_store_binding_lookup() inside read txn \a t (cursor \a xc on xidx);
  *  *x_used says whether X has any index entry at all (to tell "caller not allowed" from "no
- *  binding"). */
+ *  binding"). \a rec, if not NULL, gets the found binding's record as stored (valid in \a t):
+ *  a capped or AX decision reads the usage at its end (store_usage_rec_txn()) without a second
+ *  search for the record. */
 int store_binding_lookup_txn(struct np700_store *st, MDB_txn *t, MDB_cursor *xc, const char *dialled,
-			     const char *caller, time_t now, struct np700_binding *b, bool *x_used);
+			     const char *caller, time_t now, struct np700_binding *b, bool *x_used, MDB_val *rec);
 static inline bool store_binding_expired(const struct np700_binding *b, time_t now)
 {
 	return b->expires && b->expires <= now;
@@ -180,6 +182,9 @@ int store_block_put_txn(struct np700_store *st, MDB_txn *t, const char *number, 
 /*! The stored usage of binding \a id, and its record in \a b if not NULL.
  *  \returns 0, -ENOENT (binding gone), -EIO. */
 int store_usage_get_txn(struct np700_store *st, MDB_txn *t, uint64_t id, struct np700_binding *b,
+			struct np700_fraud_usage *u);
+/*! The same from binding \a id's record \a rec as read in \a t. \returns 0, -EIO. */
+int store_usage_rec_txn(struct np700_store *st, MDB_txn *t, uint64_t id, const MDB_val *rec,
 			struct np700_fraud_usage *u);
 /*! Write the usage of binding \a id into its record: \a u, or with \a add the stored usage plus
  *  \a u (what was noted since); \a out is what was written.
