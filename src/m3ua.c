@@ -11,7 +11,6 @@
 #include <osmocom/sigtran/mtp_sap.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 
-#include <np700/clock.h>
 #include <np700/logging.h>
 #include <np700/m3ua.h>
 #include <np700/np700.h>
@@ -131,9 +130,6 @@ static int mtp_prim_cb(struct osmo_prim_hdr *oph, void *_s)
 		LOGP(DMAIN, LOGL_NOTICE, "MTP: ignoring primitive %u/%u\n", oph->primitive, oph->operation);
 		goto out;
 	}
-	/* the message's arrival time: read once here, it is the time of everything its handling
-	 * stamps or schedules (clock.c) */
-	np700_now_us();
 	/* the SIO's network indicator is lost in libosmo-sigtran 1.6 (m3ua_dh_to_xfer_param); only
 	 * the SI is trustworthy, and it is what the library dispatched on */
 	si = p->sio & 0x0f;

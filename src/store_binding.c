@@ -551,7 +551,7 @@ int store_binding_lookup_txn(struct np700_store *st, MDB_txn *t, MDB_cursor *xc,
 	uint8_t x[STORE_BCD_LEN], probe[STORE_XVAL_LEN];
 	struct np700_binding wild;
 	bool have_exact = false;
-	MDB_val k, v, r;
+	MDB_val k, v, r, *recv = rec ? rec : &r;	/* the record read last: the one returned */
 	uint64_t id;
 	int mrc, rc;
 
@@ -570,7 +570,7 @@ int store_binding_lookup_txn(struct np700_store *st, MDB_txn *t, MDB_cursor *xc,
 		*x_used = true;
 		if (v.mv_size == sizeof(probe) && !memcmp(v.mv_data, probe, STORE_BCD_LEN)) {
 			id = store_get_xid((const uint8_t *)v.mv_data + STORE_BCD_LEN);
-			rc = binding_read(st, t, id, b, rec ? rec : &r, NULL, NULL);
+			rc = binding_read(st, t, id, b, recv, NULL, NULL);
 			if (rc)
 				return rc;
 			if (!store_binding_expired(b, now))
@@ -592,8 +592,7 @@ int store_binding_lookup_txn(struct np700_store *st, MDB_txn *t, MDB_cursor *xc,
 	if (v.mv_size != sizeof(probe) || memcmp(v.mv_data, wildcard, STORE_BCD_LEN))
 		return have_exact ? store_set_err(st, -ESTALE, "binding expired") : -ENOENT;
 	id = store_get_xid((const uint8_t *)v.mv_data + STORE_BCD_LEN);
-	/* (\a rec: the record read last, the one returned) */
-	rc = binding_read(st, t, id, have_exact ? &wild : b, rec ? rec : &r, NULL, NULL);
+	rc = binding_read(st, t, id, have_exact ? &wild : b, recv, NULL, NULL);
 	if (rc)
 		return rc;
 	if (have_exact) {
