@@ -21,5 +21,10 @@ void np700_clock_cache(bool on);
  *  clock now, as the reading of this iteration for np700 and libosmocore's timers alike. */
 void np700_clock_woke(void);
 /*! A new event-loop iteration begins (call it before osmo_select_main()): the next
- *  np700_now_us() reads the clock again, and libosmocore reads its own until then. */
+ *  np700_now_us() reads the clock again, and libosmocore reads its own until then, unless the
+ *  iteration's reading is less than a millisecond old (by the CPU's time-stamp counter): then
+ *  it is lent to libosmocore's poll() timeout too, until np700_clock_woke(). */
 void np700_clock_tick(void);
+/*! Tests: the time-stamp counter reads np700_clock_ticks_override_val while this is set. */
+extern bool np700_clock_ticks_override;
+extern uint64_t np700_clock_ticks_override_val;
