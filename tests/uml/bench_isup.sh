@@ -122,7 +122,7 @@ if [ "${NP700_BENCH_STRACE:-0}" = 1 ]; then
 	strace_report np700 stp "$((${res[np700.done]:-0} * 10))"
 	strace_report np700 np700 "$((${res[np700.done]:-0} * 5))"
 fi
-np700_vty "show rate-counters" | grep -E 'call:(attempts|translated|answered):' | sed 's/^/  /'
+np700_vty "show rate-counters" | grep -E 'call:(attempts|translated|answered):|tx:(direct|queued|full):' | sed 's/^/  /'
 check "every direct call completed" test "${res[direct.done]}" = "$CALLS"
 check "every call through np700 completed" test "${res[np700.done]}" = "$CALLS"
 finish
