@@ -269,14 +269,13 @@ bool np700_fraud_blocked(struct np700_fraud *fr, const char *caller, time_t now)
 	return c && c->blocked_until > now;
 }
 
-/* The stored usage of binding \a id (from its record \a rec if read, else read here) plus what
- * is noted in memory since (\a b). A usage record that cannot be read counts as none, as for a
- * binding never called. */
+/* The stored usage of binding \a id (from its record \a rec) plus what is noted in memory since
+ * (\a b). A usage record that cannot be read counts as none, as for a binding never called. */
 static void usage_read_merge(struct np700_store *st, MDB_txn *t, uint64_t id, const MDB_val *rec,
 			     const struct fr_binding *b, struct np700_fraud_usage *out)
 {
 	struct np700_fraud_usage stored;
-	int rc = rec ? store_usage_rec_txn(st, t, id, rec, &stored) : store_usage_get_txn(st, t, id, NULL, &stored);
+	int rc = store_usage_rec_txn(st, t, id, rec, &stored);
 
 	if (rc) {
 		if (rc != -ENOENT)

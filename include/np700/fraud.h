@@ -42,9 +42,8 @@ void np700_fraud_block(struct np700_fraud *fr, const char *caller, int64_t until
 /*! Is \a caller blocked by a tripped limit (memory only; the store's blocklist is separate)? */
 bool np700_fraud_blocked(struct np700_fraud *fr, const char *caller, time_t now);
 
-/*! Usage of binding \a id: from memory, else the store's (from its record \a rec if the caller
- *  has read it, else read in \a t) plus what was noted in memory since, which stays in memory
- *  (not dirty). */
+/*! Usage of binding \a id: from memory, else the store's (from its record \a rec as the caller
+ *  read it in \a t) plus what was noted in memory since, which stays in memory (not dirty). */
 void np700_fraud_usage(struct np700_store *st, struct MDB_txn *t, uint64_t id, const struct MDB_val *rec,
 		       struct np700_fraud_usage *u);
 /*! A call was placed on binding \a id: calls++, and if \a caller is given it becomes last_caller.

@@ -26,13 +26,7 @@ cpu_s() {
 
 stp_start
 STP_PID=${_pids[-1]}
-# the circuit groups get 512 CICs each, so that WINDOW calls never wait for a circuit
-np700_config | grep -v '^ logging level .* debug$' |
-	sed -e 's/^  cic 1 31$/  cic 1 512/' >"$SCRATCH/np700.cfg"
-np700_start "$SCRATCH/np700.cfg"
-"$NP700_BUILD/src/np700-ctl" -u demo -q create --customer 1 --mode AXB --x $X --a 86$A_NUM --b 86$B_NUM \
-	--expires +1d >/dev/null || die "cannot provision the binding"
-sim_start swb -q -e 'auto IAM ACM ANM' -e 'auto REL RLC'
+load_start $X $A_NUM $B_NUM
 SWB_PID=${_sim_pid[swb]}
 
 # NP700_BENCH_STRACE=1: strace -c attached to osmo-stp and np700 during each load (the CPU figures are

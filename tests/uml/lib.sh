@@ -14,6 +14,9 @@
 #   np700_start [CFG]             np700 in the background, log in $SCRATCH/np700.log; waits for
 #                                 its VTY and for its ASP to be active in osmo-stp
 #   np700_launch [CFG]            the same without waiting for the ASP (osmo-stp not running yet)
+#   load_start X A B              for a call load A -> X -> B: np700 (notice-level logging, 512
+#                                 CICs per group), an AXB binding X (A, B), switch B (swb)
+#                                 answering every call and release
 #   stp_vty CMD... / np700_vty CMD...   VTY commands, answers on stdout
 #   np700_ctr NAME                a rate counter's value (show rate-counters; the first group with
 #                                 NAME, e.g. mt:delivered, call:shed)
@@ -209,6 +212,15 @@ np700_launch() {
 	NP700_PID=$!
 	wait_for 10 _vty_up "$NP700_VTY_PORT" || { tail -20 "$SCRATCH/np700.log"; die "np700 VTY not reachable"; }
 	_alive "$NP700_PID" || { tail -20 "$SCRATCH/np700.log"; die "np700 exited"; }
+}
+
+load_start() {
+	np700_config | grep -v '^ logging level .* debug$' | sed -e 's/^  cic 1 31$/  cic 1 512/' \
+		>"$SCRATCH/np700.cfg"
+	np700_start "$SCRATCH/np700.cfg"
+	"$NP700_BUILD/src/np700-ctl" -u demo -q create --customer 1 --mode AXB --x "$1" --a "86$2" \
+		--b "86$3" --expires +1d >/dev/null || die "cannot provision the binding"
+	sim_start swb -q -e 'auto IAM ACM ANM' -e 'auto REL RLC'
 }
 
 np700_start() {

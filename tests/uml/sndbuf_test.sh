@@ -20,11 +20,7 @@ check "socket send and receive buffers of 8 KiB" sysctl -q -w net.core.wmem_defa
 	net.core.rmem_default=8192
 stp_start
 STP_PID=${_pids[-1]}
-np700_config | grep -v '^ logging level .* debug$' | sed -e 's/^  cic 1 31$/  cic 1 512/' >"$SCRATCH/np700.cfg"
-np700_start "$SCRATCH/np700.cfg"
-"$NP700_BUILD/src/np700-ctl" -u demo -q create --customer 1 --mode AXB --x $X --a 86$A_NUM --b 86$B_NUM \
-	--expires +1d >/dev/null || die "cannot provision the binding"
-sim_start swb -q -e 'auto IAM ACM ANM' -e 'auto REL RLC'
+load_start $X $A_NUM $B_NUM
 
 log "$CALLS calls, $WINDOW at a time, A -> np700 (X -> B) -> B"
 "$SS7_SIM" -N "$NODES" -n swa -q -t 300 -e "load np700 1 $WINDOW $CALLS $X $A_NUM timeout=200000" \
