@@ -19,14 +19,32 @@
 #define ID_LEN		sizeof("4294967295")
 #define NAME_LEN	(sizeof("isup_call()[0x]") + ID_LEN + 2 * sizeof(void *))
 
+/* The instance's address as its name ends, ")[0x<address>]" (what osmo_fsm_log_addr(true) adds):
+ * written once per instance, as the address does not change while the object is pooled. */
+static void name_tail(struct isup_call *call)
+{
+	uintptr_t addr = (uintptr_t)call->fi;
+	char *t = call->name_tail;
+	int k = 4, d;
+
+	memcpy(t, ")[0x", 4);
+	for (d = 2 * sizeof(addr); d > 1 && !(addr >> (4 * (d - 1))); d--)
+		;
+	while (d--)
+		t[k++] = "0123456789abcdef"[(addr >> (4 * d)) & 0xf];
+	t[k++] = ']';
+	t[k] = '\0';
+	call->name_tail_len = k;
+}
+
 /* The call number as the instance's id and "isup_call(<id>)[0x<address>]" as its name: what
  * osmo_fsm_inst_update_id() with the default osmo_fsm_log_addr(true) makes of it, written into
  * the buffers the instance got once. A number is always a valid id. */
-static void name_call(struct osmo_fsm_inst *fi, uint32_t n)
+static void name_call(struct isup_call *call, uint32_t n)
 {
+	struct osmo_fsm_inst *fi = call->fi;
 	char id[ID_LEN], *name = (char *)fi->name;
-	uintptr_t addr = (uintptr_t)fi;
-	int i = sizeof(id) - 1, k, d;
+	int i = sizeof(id) - 1, k;
 
 	id[i] = '\0';
 	do {
@@ -38,14 +56,7 @@ static void name_call(struct osmo_fsm_inst *fi, uint32_t n)
 	memcpy(name, "isup_call(", k);
 	memcpy(name + k, id + i, sizeof(id) - i - 1);
 	k += sizeof(id) - i - 1;
-	memcpy(name + k, ")[0x", 4);
-	k += 4;
-	for (d = 2 * sizeof(addr); d > 1 && !(addr >> (4 * (d - 1))); d--)
-		;
-	while (d--)
-		name[k++] = "0123456789abcdef"[(addr >> (4 * d)) & 0xf];
-	name[k++] = ']';
-	name[k] = '\0';
+	memcpy(name + k, call->name_tail, call->name_tail_len + 1);
 }
 
 static struct isup_call *call_new(struct isup_relay *r)
@@ -69,6 +80,7 @@ static struct isup_call *call_new(struct isup_relay *r)
 	fi->name = name;
 	call->fi = fi;
 	call->in.rel = call->out.rel = NULL;
+	name_tail(call);
 	return call;
 }
 
@@ -100,7 +112,7 @@ struct isup_call *isup_call_obj_get(struct isup_relay *r)
 	fi->priv = call;
 	call->r = r;
 	call->id = ++r->next_call_id;
-	name_call(fi, call->id);
+	name_call(call, call->id);
 	return call;
 }
 

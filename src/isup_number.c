@@ -17,15 +17,19 @@ const struct value_string isup_nai_names[] = {
 
 static const char hexdigit[16] = "0123456789ABCDEF";
 
-/* a digit as osmo_str2bcd(..., allow_hex) takes it: 0-9, A-F/a-f; anything else 0xff */
+/* A digit as osmo_str2bcd(..., allow_hex) takes it, plus one: 0-9, A-F/a-f; 0 for anything
+ * else. A table rather than two range tests per digit (two numbers are encoded per IAM). */
+static const uint8_t bcd_plus1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/* the digit's BCD value, or 0xff */
 static inline uint8_t char2bcd(char c)
 {
-	unsigned int d = (unsigned char)c - '0';
-
-	if (d <= 9)
-		return d;
-	d = ((unsigned char)c | 0x20) - 'a';	/* either case */
-	return d <= 5 ? d + 10 : 0xff;
+	return bcd_plus1[(unsigned char)c] - 1;
 }
 
 /* How the octets before the digits look. */

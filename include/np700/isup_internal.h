@@ -94,6 +94,8 @@ struct isup_call {
 	/* large buffers last: a new call zeroes only what comes before them */
 	uint8_t iam[ISUP_MSG_MAX];	/*!< the received IAM (overlap: completed later) */
 	uint8_t out_iam[ISUP_MSG_MAX];	/*!< the IAM as sent, for a re-attempt after dual seizure */
+	char name_tail[sizeof(")[0x]") + 2 * sizeof(void *)];	/*!< isup_call_pool.c: the FSM name after the id */
+	uint8_t name_tail_len;
 };
 
 enum isup_call_fsm_state {
