@@ -287,45 +287,49 @@ unsigned int isup_relay_resets_pending(const struct isup_relay *r)
 	return n;
 }
 
+/* The circuit \a cic of the group named \a cgroup, for the operator's commands: -ENOENT (no such
+ * group) or -ERANGE (not one of its circuits). */
+static int op_circuit(struct isup_relay *r, const char *cgroup, uint16_t cic, struct isup_cgroup **cg,
+		      struct isup_circuit **c)
+{
+	*cg = isup_cgroup_find(r, cgroup);
+	if (!*cg)
+		return -ENOENT;
+	if (!(*cg)->circ || cic < (*cg)->first || cic > (*cg)->last)
+		return -ERANGE;
+	*c = &(*cg)->circ[cic - (*cg)->first];
+	return 0;
+}
+
 int isup_relay_circuit_block(struct isup_relay *r, const char *cgroup, uint16_t cic, bool block)
 {
 	struct isup_cgroup *cg;
 	struct isup_circuit *c;
+	int rc = op_circuit(r, cgroup, cic, &cg, &c);
 
-	llist_for_each_entry(cg, &r->cgroups, list) {
-		if (strcmp(cg->name, cgroup))
-			continue;
-		if (!cg->circ || cic < cg->first || cic > cg->last)
-			return -ERANGE;
-		c = &cg->circ[cic - cg->first];
-		/* a call on the circuit goes on; no new ones (Q.764 §2.8.2.1) */
-		c->blk_local = block;
-		LOGP(DISUP, LOGL_NOTICE, "circuit group %s CIC %u: %s for maintenance\n", cg->name, cic,
-		     block ? "blocked" : "unblocked");
-		return isup_maint_start(r, block ? ISUP_MSGT_BLO : ISUP_MSGT_UBL, cg->dpc, cic, 0);
-	}
-	return -ENOENT;
+	if (rc)
+		return rc;
+	/* a call on the circuit goes on; no new ones (Q.764 §2.8.2.1) */
+	c->blk_local = block;
+	LOGP(DISUP, LOGL_NOTICE, "circuit group %s CIC %u: %s for maintenance\n", cg->name, cic,
+	     block ? "blocked" : "unblocked");
+	return isup_maint_start(r, block ? ISUP_MSGT_BLO : ISUP_MSGT_UBL, cg->dpc, cic, 0);
 }
 
 int isup_relay_circuit_reset(struct isup_relay *r, const char *cgroup, uint16_t cic)
 {
 	struct isup_cgroup *cg;
 	struct isup_circuit *c;
+	int rc = op_circuit(r, cgroup, cic, &cg, &c);
 
-	llist_for_each_entry(cg, &r->cgroups, list) {
-		if (strcmp(cg->name, cgroup))
-			continue;
-		if (!cg->circ || cic < cg->first || cic > cg->last)
-			return -ERANGE;
-		c = &cg->circ[cic - cg->first];
-		/* the operator resets a stuck circuit: a call on it loses that leg */
-		if (c->call)
-			isup_call_leg_reset(c->call, c, 41);
-		c->state = ISUP_CIRC_IDLE;
-		c->blk_remote = false;
-		return isup_maint_start(r, ISUP_MSGT_RSC, cg->dpc, cic, 0);
-	}
-	return -ENOENT;
+	if (rc)
+		return rc;
+	/* the operator resets a stuck circuit: a call on it loses that leg */
+	if (c->call)
+		isup_call_leg_reset(c->call, c, 41);
+	c->state = ISUP_CIRC_IDLE;
+	c->blk_remote = false;
+	return isup_maint_start(r, ISUP_MSGT_RSC, cg->dpc, cic, 0);
 }
 
 void isup_maint_init(struct isup_relay *r)
