@@ -46,8 +46,18 @@ struct fr_binding {
 	uint32_t hour_count;
 	struct np700_fraud_usage u;	/*!< the usage if known, else the usage since the entry was made */
 	struct np700_fraud_usage flushed;	/*!< what the running flush wrote */
+	struct fr_chunk *chunk;		/*!< where the entry's memory is */
 	bool known;
 	bool dirty;
+};
+
+/* Binding entries are allocated FR_BINDING_CHUNK at a time; a chunk none of whose entries is in
+ * use is freed by the garbage collection (one is kept spare), so that the memory of an hour with
+ * many bindings called goes back when the hour has passed. */
+struct fr_chunk {
+	struct llist_head list;		/*!< in np700_fraud.chunks */
+	unsigned int used;
+	struct fr_binding e[FR_BINDING_CHUNK];
 };
 
 struct np700_fraud {
@@ -58,6 +68,7 @@ struct np700_fraud {
 	/* binding entries come in chunks and go back to this list: the first call of each binding
 	 * makes one, and a talloc_zero() each was ~290 instructions of an IAM (issue 5) */
 	struct llist_head free_bindings;
+	struct llist_head chunks;
 	unsigned int blocks_pending;
 	int64_t blocked_max;	/*!< latest block end: if past, nobody is blocked (the common, fast case) */
 	int64_t last_gc;
@@ -72,6 +83,7 @@ struct np700_fraud *np700_fraud_alloc(void *ctx)
 	hash_init(fr->bindings);
 	INIT_LLIST_HEAD(&fr->dirty);
 	INIT_LLIST_HEAD(&fr->free_bindings);
+	INIT_LLIST_HEAD(&fr->chunks);
 	return fr;
 }
 
@@ -123,20 +135,29 @@ static struct fr_binding *binding_find(struct np700_fraud *fr, uint64_t id)
 static struct fr_binding *binding_get(struct np700_fraud *fr, uint64_t id)
 {
 	struct fr_binding *b = binding_find(fr, id);
+	struct fr_chunk *ch;
 
 	if (b)
 		return b;
 	if (llist_empty(&fr->free_bindings)) {
-		struct fr_binding *chunk = talloc_array(fr, struct fr_binding, FR_BINDING_CHUNK);
 		unsigned int i;
 
-		for (i = 0; i < FR_BINDING_CHUNK; i++)
-			llist_add_tail(&chunk[i].dirty_entry, &fr->free_bindings);
+		ch = talloc(fr, struct fr_chunk);
+		OSMO_ASSERT(ch);
+		ch->used = 0;
+		llist_add(&ch->list, &fr->chunks);
+		for (i = 0; i < FR_BINDING_CHUNK; i++) {
+			ch->e[i].chunk = ch;
+			llist_add_tail(&ch->e[i].dirty_entry, &fr->free_bindings);
+		}
 	}
 	/* a free entry is linked through its dirty_entry */
 	b = llist_first_entry(&fr->free_bindings, struct fr_binding, dirty_entry);
 	llist_del(&b->dirty_entry);
+	ch = b->chunk;
 	memset(b, 0, sizeof(*b));
+	b->chunk = ch;
+	ch->used++;
 	b->id = id;
 	INIT_LLIST_HEAD(&b->dirty_entry);
 	hash_add(fr->bindings, &b->node, id);
@@ -326,6 +347,28 @@ static void binding_free(struct np700_fraud *fr, struct fr_binding *b)
 	if (b->dirty)
 		llist_del(&b->dirty_entry);
 	llist_add(&b->dirty_entry, &fr->free_bindings);
+	b->chunk->used--;
+}
+
+/* free the chunks no entry is used of, but one */
+static void chunks_trim(struct np700_fraud *fr)
+{
+	struct fr_chunk *ch, *tmp;
+	bool spare = false;
+	unsigned int i;
+
+	llist_for_each_entry_safe(ch, tmp, &fr->chunks, list) {
+		if (ch->used)
+			continue;
+		if (!spare) {
+			spare = true;
+			continue;
+		}
+		for (i = 0; i < FR_BINDING_CHUNK; i++)
+			llist_del(&ch->e[i].dirty_entry);
+		llist_del(&ch->list);
+		talloc_free(ch);
+	}
 }
 
 void np700_fraud_forget_binding(struct np700_fraud *fr, uint64_t id)
@@ -361,6 +404,7 @@ static void fraud_gc(struct np700_fraud *fr, time_t now)
 		if (!b->dirty && b->hour != now / 3600)
 			binding_free(fr, b);
 	}
+	chunks_trim(fr);
 }
 
 int np700_fraud_flush(struct np700_store *st, time_t now)

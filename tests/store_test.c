@@ -13,6 +13,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include <np700/fraud.h>
 #include <np700/logging.h>
 #include <np700/store.h>
 #include <np700/store_internal.h>
@@ -816,6 +817,25 @@ static void test_default_order(void)
 	mdb_env_close(env);
 }
 
+/* The in-memory usage entries of bindings called once are dropped once written and the hour is
+ * over, and the memory they took goes back (a spare chunk of entries stays) */
+static void test_fraud_memory(void)
+{
+	struct np700_fraud *fr = np700_store_fraud(st);
+	size_t before = talloc_total_size(fr), peak, after;
+	uint64_t id;
+
+	printf("\n== usage entries of 2000 bindings called, and an hour later\n");
+	for (id = 1; id <= 2000; id++)
+		np700_fraud_note_call(fr, 1000000 + id, "8613700000001", NOW);
+	peak = talloc_total_size(fr);
+	report("flush", np700_fraud_flush(st, NOW));
+	report("flush an hour later", np700_fraud_flush(st, NOW + 3600));
+	after = talloc_total_size(fr);
+	printf("memory while noted: %s\n", peak > before + 1500 * 64 ? "grew by the entries" : "DID NOT GROW");
+	printf("memory an hour later: %s\n", after <= before + 300 * 256 ? "back (one spare chunk at most)" : "STILL HELD");
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[128];
@@ -844,6 +864,7 @@ int main(int argc, char **argv)
 	test_usage();
 	test_expiry();
 	test_blocklist();
+	test_fraud_memory();
 	test_bulk();
 	test_persistence();
 	test_schema();
