@@ -745,7 +745,7 @@ int map_router_sccp_rx(struct sccp_relay *r, const struct sccp_ind *ind, void *p
 	struct msgb *msg;
 	int rc;
 
-	if (ind->msg->type == SCCP_MSGT_UDTS || ind->msg->type == SCCP_MSGT_XUDTS) {
+	if (sccp_msgt_service(ind->msg->type)) {
 		rx_returned(mr, ind);
 		return 0;
 	}

@@ -1,4 +1,5 @@
-/* SCCP connectionless messages UDT, XUDT, UDTS, XUDTS (Q.713 4.10-4.19): parse and encode */
+/* SCCP connectionless messages UDT, XUDT, LUDT and their service messages (Q.713 4.10-4.21):
+ * parse and encode */
 #include <errno.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@ const struct value_string sccp_msg_type_names[] = {
 	{ SCCP_MSGT_UDTS, "UDTS" },
 	{ SCCP_MSGT_XUDT, "XUDT" },
 	{ SCCP_MSGT_XUDTS, "XUDTS" },
+	{ SCCP_MSGT_LUDT, "LUDT" },
+	{ SCCP_MSGT_LUDTS, "LUDTS" },
 	{ 0, NULL }
 };
 
@@ -34,15 +37,45 @@ const struct value_string sccp_return_cause_names[] = {
 	{ 0, NULL }
 };
 
-/* Shape of the fixed part: octets before the pointers, and whether an optional part follows. */
-static bool is_extended(enum sccp_msg_type t)
+/* Shape of a message type: octets of the fixed part before the pointers, the size of a pointer
+ * (2 in LUDT(S), least significant octet first; the data's length indicator has the same size),
+ * and where the pointers end. An optional part follows in the extended types. */
+struct layout {
+	size_t fixed, psz, ptr_end;
+};
+
+static bool is_long(uint8_t t)
 {
-	return t == SCCP_MSGT_XUDT || t == SCCP_MSGT_XUDTS;
+	return t == SCCP_MSGT_LUDT || t == SCCP_MSGT_LUDTS;
 }
 
 static bool is_known(uint8_t t)
 {
-	return t == SCCP_MSGT_UDT || t == SCCP_MSGT_UDTS || t == SCCP_MSGT_XUDT || t == SCCP_MSGT_XUDTS;
+	return t == SCCP_MSGT_UDT || t == SCCP_MSGT_UDTS || sccp_msgt_extended(t);
+}
+
+static struct layout layout(uint8_t t)
+{
+	struct layout l;
+
+	l.fixed = sccp_msgt_extended(t) ? 3 : 2;
+	l.psz = is_long(t) ? 2 : 1;
+	l.ptr_end = l.fixed + l.psz * (sccp_msgt_extended(t) ? 4 : 3);
+	return l;
+}
+
+/* A pointer counts from its last octet (Q.713 2.3; for the 2-octet pointers of LUDT as Wireshark
+ * reads them): the parameter starts at pos + psz - 1 + value; 0 is "no parameter". */
+static size_t get_ptr(const uint8_t *buf, size_t pos, size_t psz)
+{
+	return psz == 2 ? (size_t)(buf[pos] | buf[pos + 1] << 8) : buf[pos];
+}
+
+static void put_ptr(uint8_t *buf, size_t pos, size_t psz, size_t value)
+{
+	buf[pos] = value & 0xff;
+	if (psz == 2)
+		buf[pos + 1] = value >> 8;
 }
 
 static int fail(const char **err, const char *why)
@@ -52,19 +85,22 @@ static int fail(const char **err, const char *why)
 	return -EINVAL;
 }
 
-/* Follow the mandatory pointer at ptr_pos; the parameter must start after the pointer area and end
- * inside the message. */
-static int mand_param(const uint8_t *buf, size_t len, size_t ptr_pos, size_t ptr_end, size_t *off,
-		      const char **err)
+/* Follow the mandatory pointer at ptr_pos to the parameter's length indicator (\a li octets); the
+ * parameter must start after the pointer area and end inside the message. */
+static int mand_param(const uint8_t *buf, size_t len, const struct layout *l, size_t ptr_pos, size_t li,
+		      size_t *off, size_t *plen, const char **err)
 {
-	if (buf[ptr_pos] == 0)
+	size_t v = get_ptr(buf, ptr_pos, l->psz);
+
+	if (v == 0)
 		return fail(err, "zero pointer to a mandatory parameter");
-	*off = ptr_pos + buf[ptr_pos];
-	if (*off < ptr_end)
+	*off = ptr_pos + l->psz - 1 + v;
+	if (*off < l->ptr_end)
 		return fail(err, "pointer into the fixed part");
-	if (*off >= len)
+	if (*off + li > len)
 		return fail(err, "pointer past the end");
-	if (*off + 1 + buf[*off] > len)
+	*plen = get_ptr(buf, *off, li);
+	if (*off + li + *plen > len)
 		return fail(err, "parameter length past the end");
 	return 0;
 }
@@ -124,8 +160,9 @@ static int parse_opt(struct sccp_msg *m, const uint8_t *buf, size_t len, size_t 
 
 int sccp_msg_parse(struct sccp_msg *m, const uint8_t *buf, size_t len, enum sccp_variant v, const char **err)
 {
-	size_t fixed, ptr_end, off_called, off_calling, off_data, off_opt = 0, end;
+	size_t off_called, off_calling, off_data, off_opt = 0, end, called_len, calling_len, data_len, p_opt;
 	const char *aerr = NULL;
+	struct layout l;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -137,48 +174,50 @@ int sccp_msg_parse(struct sccp_msg *m, const uint8_t *buf, size_t len, enum sccp
 		return -ENOTSUP;
 	}
 	m->type = buf[0];
-	fixed = is_extended(m->type) ? 3 : 2;
-	ptr_end = fixed + (is_extended(m->type) ? 4 : 3);
-	if (len < ptr_end)
+	l = layout(m->type);
+	if (len < l.ptr_end)
 		return fail(err, "message truncated in the fixed part");
 
-	if (m->type == SCCP_MSGT_UDT || m->type == SCCP_MSGT_XUDT) {
+	if (!sccp_msgt_service(m->type)) {
 		m->proto_class = buf[1];
 		if ((m->proto_class & 0x0f) > 1)
 			return fail(err, "protocol class not 0 or 1");
 	} else {
 		m->cause = buf[1];
 	}
-	if (is_extended(m->type))
+	if (sccp_msgt_extended(m->type))
 		m->hop_counter = buf[2];
 
-	rc = mand_param(buf, len, fixed, ptr_end, &off_called, err);
+	rc = mand_param(buf, len, &l, l.fixed, 1, &off_called, &called_len, err);
 	if (rc < 0)
 		return rc;
-	rc = mand_param(buf, len, fixed + 1, ptr_end, &off_calling, err);
+	rc = mand_param(buf, len, &l, l.fixed + l.psz, 1, &off_calling, &calling_len, err);
 	if (rc < 0)
 		return rc;
-	rc = mand_param(buf, len, fixed + 2, ptr_end, &off_data, err);
+	rc = mand_param(buf, len, &l, l.fixed + 2 * l.psz, l.psz, &off_data, &data_len, err);
 	if (rc < 0)
 		return rc;
+	if (data_len > SCCP_LUDT_MAX_DATA)
+		return fail(err, "long data longer than 3952 octets");
 
-	if (sccp_addr_parse(&m->called, buf + off_called + 1, buf[off_called], v, &aerr) < 0) {
+	if (sccp_addr_parse(&m->called, buf + off_called + 1, called_len, v, &aerr) < 0) {
 		if (err)
 			*err = aerr;
 		return -EINVAL;
 	}
-	if (sccp_addr_parse(&m->calling, buf + off_calling + 1, buf[off_calling], v, &aerr) < 0) {
+	if (sccp_addr_parse(&m->calling, buf + off_calling + 1, calling_len, v, &aerr) < 0) {
 		if (err)
 			*err = aerr;
 		return -EINVAL;
 	}
-	m->data_len = buf[off_data];
-	m->data = buf + off_data + 1;
-	end = off_data + 1 + m->data_len;
+	m->data_len = data_len;
+	m->data = buf + off_data + l.psz;
+	end = off_data + l.psz + data_len;
 
-	if (is_extended(m->type) && buf[fixed + 3]) {
-		off_opt = fixed + 3 + buf[fixed + 3];
-		if (off_opt < ptr_end)
+	p_opt = l.fixed + 3 * l.psz;
+	if (sccp_msgt_extended(m->type) && get_ptr(buf, p_opt, l.psz)) {
+		off_opt = p_opt + l.psz - 1 + get_ptr(buf, p_opt, l.psz);
+		if (off_opt < l.ptr_end)
 			return fail(err, "pointer into the fixed part");
 		if (off_opt >= len)
 			return fail(err, "optional part pointer past the end");
@@ -190,10 +229,10 @@ int sccp_msg_parse(struct sccp_msg *m, const uint8_t *buf, size_t len, enum sccp
 
 	/* The usual layout: parameters in pointer order, back to back, nothing after the last one. Only
 	 * then does encoding give the received octets back; other layouts are valid but re-encoded. */
-	m->canonical = off_called == ptr_end &&
-		       off_calling == off_called + 1 + buf[off_called] &&
-		       off_data == off_calling + 1 + buf[off_calling] &&
-		       (!m->opt_part || off_opt == off_data + 1 + m->data_len) &&
+	m->canonical = off_called == l.ptr_end &&
+		       off_calling == off_called + 1 + called_len &&
+		       off_data == off_calling + 1 + calling_len &&
+		       (!m->opt_part || off_opt == off_data + l.psz + data_len) &&
 		       end == len;
 	return 0;
 }
@@ -201,13 +240,17 @@ int sccp_msg_parse(struct sccp_msg *m, const uint8_t *buf, size_t len, enum sccp
 int sccp_msg_encode_buf(uint8_t *buf, size_t size, const struct sccp_msg *m, enum sccp_variant v)
 {
 	uint8_t called[SCCP_ADDR_MAX_LEN], calling[SCCP_ADDR_MAX_LEN];
-	size_t fixed, ptr_end, pos, opt_len = 0, total;
+	size_t pos, opt_len = 0, total, p_opt;
 	int called_len, calling_len;
+	struct layout l;
 	bool opt;
 	unsigned int i;
 
 	if (!is_known(m->type) || m->n_opt > SCCP_OPT_MAX || (m->data_len && !m->data))
 		return -EINVAL;
+	l = layout(m->type);
+	if (m->data_len > (l.psz == 2 ? SCCP_LUDT_MAX_DATA : 0xff))
+		return -EMSGSIZE;
 	called_len = sccp_addr_encode(called, sizeof(called), &m->called, v);
 	if (called_len < 0)
 		return called_len;
@@ -215,49 +258,50 @@ int sccp_msg_encode_buf(uint8_t *buf, size_t size, const struct sccp_msg *m, enu
 	if (calling_len < 0)
 		return calling_len;
 
-	fixed = is_extended(m->type) ? 3 : 2;
-	ptr_end = fixed + (is_extended(m->type) ? 4 : 3);
 	/* an optional part with nothing in it is left out: its pointer would point past the end */
-	opt = is_extended(m->type) && m->opt_part && (m->n_opt || m->opt_eop);
+	opt = sccp_msgt_extended(m->type) && m->opt_part && (m->n_opt || m->opt_eop);
 	if (opt) {
 		for (i = 0; i < m->n_opt; i++)
 			opt_len += 2 + m->opt[i].len;
 		opt_len += m->opt_eop ? 1 : 0;
 	}
-	total = ptr_end + 1 + called_len + 1 + calling_len + 1 + m->data_len + opt_len;
+	total = l.ptr_end + 1 + called_len + 1 + calling_len + l.psz + m->data_len + opt_len;
 	if (total > size)
 		return -ENOSPC;
 
 	buf[0] = m->type;
-	buf[1] = (m->type == SCCP_MSGT_UDT || m->type == SCCP_MSGT_XUDT) ? m->proto_class : m->cause;
-	if (is_extended(m->type))
+	buf[1] = sccp_msgt_service(m->type) ? m->cause : m->proto_class;
+	if (sccp_msgt_extended(m->type))
 		buf[2] = m->hop_counter;
 
-	pos = ptr_end;
-	buf[fixed] = pos - fixed;
+	/* each pointer counts from its last octet; the data pointer is the largest, and as an address
+	 * has 32 octets at most, every mandatory pointer fits in one octet */
+	pos = l.ptr_end;
+	put_ptr(buf, l.fixed, l.psz, pos - (l.fixed + l.psz - 1));
 	buf[pos++] = called_len;
 	memcpy(buf + pos, called, called_len);
 	pos += called_len;
 
-	buf[fixed + 1] = pos - (fixed + 1);
+	put_ptr(buf, l.fixed + l.psz, l.psz, pos - (l.fixed + 2 * l.psz - 1));
 	buf[pos++] = calling_len;
 	memcpy(buf + pos, calling, calling_len);
 	pos += calling_len;
 
-	/* the data pointer is the largest; an address can be 32 octets at most, so it always fits */
-	buf[fixed + 2] = pos - (fixed + 2);
-	buf[pos++] = m->data_len;
+	put_ptr(buf, l.fixed + 2 * l.psz, l.psz, pos - (l.fixed + 3 * l.psz - 1));
+	put_ptr(buf, pos, l.psz, m->data_len);
+	pos += l.psz;
 	if (m->data_len)
 		memcpy(buf + pos, m->data, m->data_len);
 	pos += m->data_len;
 
-	if (is_extended(m->type)) {
+	if (sccp_msgt_extended(m->type)) {
+		p_opt = l.fixed + 3 * l.psz;
 		if (!opt) {
-			buf[fixed + 3] = 0;
+			put_ptr(buf, p_opt, l.psz, 0);
 		} else {
-			if (pos - (fixed + 3) > 0xff)
+			if (pos - (p_opt + l.psz - 1) > (l.psz == 2 ? 0xffff : 0xff))
 				return -ENOSPC;
-			buf[fixed + 3] = pos - (fixed + 3);
+			put_ptr(buf, p_opt, l.psz, pos - (p_opt + l.psz - 1));
 			for (i = 0; i < m->n_opt; i++) {
 				buf[pos++] = m->opt[i].tag;
 				buf[pos++] = m->opt[i].len;
@@ -298,16 +342,29 @@ int sccp_msg_init_service(struct sccp_msg *svc, const struct sccp_msg *orig, enu
 {
 	unsigned int i;
 
-	if (orig->type != SCCP_MSGT_UDT && orig->type != SCCP_MSGT_XUDT)
+	enum sccp_msg_type t;
+
+	switch (orig->type) {
+	case SCCP_MSGT_UDT:
+		t = SCCP_MSGT_UDTS;
+		break;
+	case SCCP_MSGT_XUDT:
+		t = SCCP_MSGT_XUDTS;
+		break;
+	case SCCP_MSGT_LUDT:
+		t = SCCP_MSGT_LUDTS;
+		break;
+	default:
 		return -EINVAL;
+	}
 	memset(svc, 0, sizeof(*svc));
-	svc->type = orig->type == SCCP_MSGT_UDT ? SCCP_MSGT_UDTS : SCCP_MSGT_XUDTS;
+	svc->type = t;
 	svc->cause = cause;
 	svc->called = orig->calling;
 	svc->calling = orig->called;
 	svc->data = orig->data;
 	svc->data_len = orig->data_len;
-	if (svc->type == SCCP_MSGT_XUDTS) {
+	if (sccp_msgt_extended(svc->type)) {
 		/* Q.714 4.2: a new message starts with a full hop counter; segmentation and importance
 		 * of the original travel back so that the originator can match the segment */
 		svc->hop_counter = SCCP_HOP_COUNTER_MAX;

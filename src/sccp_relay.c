@@ -1,4 +1,4 @@
-/* SCCP relay step (Q.714 2.3, 4.2): local delivery, forwarding by GT or PC, return with UDTS/XUDTS */
+/* SCCP relay step (Q.714 2.3, 4.2): local delivery, forwarding by GT or PC, return with UDTS/XUDTS/LUDTS */
 #include <errno.h>
 #include <string.h>
 
@@ -13,7 +13,7 @@
 
 #define SCCP_LOCAL_GT_MAX	8
 #define SCCP_NO_PC		0xffffffff
-#define SCCP_TX_BUF		2560	/* the longest message the parser accepts fits */
+#define SCCP_TX_BUF		4096	/* the longest message the parser accepts fits (a LUDT) */
 
 struct sccp_relay {
 	enum sccp_variant variant;
@@ -36,12 +36,16 @@ static const struct rate_ctr_desc sccp_ctr_desc[] = {
 	[SCCP_CTR_RX_XUDT] = { "rx:xudt", "XUDT received" },
 	[SCCP_CTR_RX_UDTS] = { "rx:udts", "UDTS received" },
 	[SCCP_CTR_RX_XUDTS] = { "rx:xudts", "XUDTS received" },
+	[SCCP_CTR_RX_LUDT] = { "rx:ludt", "LUDT received" },
+	[SCCP_CTR_RX_LUDTS] = { "rx:ludts", "LUDTS received" },
 	[SCCP_CTR_RX_BAD] = { "rx:bad_syntax", "Malformed messages dropped" },
 	[SCCP_CTR_RX_UNSUPP] = { "rx:unsupported", "Messages of other types dropped" },
 	[SCCP_CTR_TX_UDT] = { "tx:udt", "UDT sent" },
 	[SCCP_CTR_TX_XUDT] = { "tx:xudt", "XUDT sent" },
 	[SCCP_CTR_TX_UDTS] = { "tx:udts", "UDTS sent" },
 	[SCCP_CTR_TX_XUDTS] = { "tx:xudts", "XUDTS sent" },
+	[SCCP_CTR_TX_LUDT] = { "tx:ludt", "LUDT sent" },
+	[SCCP_CTR_TX_LUDTS] = { "tx:ludts", "LUDTS sent" },
 	[SCCP_CTR_TX_ERR] = { "tx:error", "Messages not sent: encoding or MTP failure" },
 	[SCCP_CTR_LOCAL] = { "route:local", "Messages for a local subsystem taken (segments included)" },
 	[SCCP_CTR_FORWARD] = { "route:forward", "Messages relayed to another node" },
@@ -303,6 +307,12 @@ static int tx_msg(struct sccp_relay *r, const struct sccp_msg *m, uint32_t dpc, 
 	case SCCP_MSGT_XUDTS:
 		ctr_inc(r, SCCP_CTR_TX_XUDTS);
 		break;
+	case SCCP_MSGT_LUDT:
+		ctr_inc(r, SCCP_CTR_TX_LUDT);
+		break;
+	case SCCP_MSGT_LUDTS:
+		ctr_inc(r, SCCP_CTR_TX_LUDTS);
+		break;
 	}
 	return 0;
 }
@@ -335,7 +345,7 @@ static void route_failed(struct sccp_relay *r, const struct sccp_msg *m, uint32_
 	tx_msg(r, &svc, dpc, sls);
 }
 
-/* A segment of a longer XUDT: collect it; deliver the whole message with the last segment. */
+/* A segment of a longer XUDT (or LUDT): collect it; deliver the whole message with the last segment. */
 static int deliver_segment(struct sccp_relay *r, const struct sccp_msg *m, struct sccp_ind *ind)
 {
 	struct sccp_reass_entry *e;
@@ -347,8 +357,8 @@ static int deliver_segment(struct sccp_relay *r, const struct sccp_msg *m, struc
 		return 0;
 	if (rc < 0) {
 		ctr_inc(r, SCCP_CTR_REASS_FAIL);
-		LOGP(DSCCP, LOGL_NOTICE, "XUDT segment from OPC %u, local reference 0x%06x, remaining %u: %s\n",
-		     ind->opc, m->seg.local_ref, m->seg.remaining,
+		LOGP(DSCCP, LOGL_NOTICE, "%s segment from OPC %u, local reference 0x%06x, remaining %u: %s\n",
+		     get_value_string(sccp_msg_type_names, m->type), ind->opc, m->seg.local_ref, m->seg.remaining,
 		     rc == -ENOENT ? "no first segment" : rc == -EPROTO ? "out of sequence" :
 		     rc == -ENOSPC ? "too many reassemblies" : strerror(-rc));
 		return SCCP_CAUSE_SEG_FAILURE;
@@ -370,7 +380,8 @@ static int deliver_local(struct sccp_relay *r, const struct sccp_msg *m, uint32_
 	};
 
 	/* a service message is delivered as it is: it carries at most the first segment's data */
-	if (m->type == SCCP_MSGT_XUDT && m->seg_present && !(m->seg.first && m->seg.remaining == 0))
+	if ((m->type == SCCP_MSGT_XUDT || m->type == SCCP_MSGT_LUDT) && m->seg_present &&
+	    !(m->seg.first && m->seg.remaining == 0))
 		return deliver_segment(r, m, &ind);
 	if (!r->local)
 		return SCCP_CAUSE_SUBSYS_FAILURE;
@@ -410,8 +421,14 @@ int sccp_relay_rx(struct sccp_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 	case SCCP_MSGT_XUDTS:
 		ctr_inc(r, SCCP_CTR_RX_XUDTS);
 		break;
+	case SCCP_MSGT_LUDT:
+		ctr_inc(r, SCCP_CTR_RX_LUDT);
+		break;
+	case SCCP_MSGT_LUDTS:
+		ctr_inc(r, SCCP_CTR_RX_LUDTS);
+		break;
 	}
-	svc = m.type == SCCP_MSGT_UDTS || m.type == SCCP_MSGT_XUDTS;
+	svc = sccp_msgt_service(m.type);
 
 	fwd = m;
 	cause = route_called(r, &fwd.called, &d);
@@ -428,7 +445,7 @@ int sccp_relay_rx(struct sccp_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 		return 0;
 	}
 
-	if ((m.type == SCCP_MSGT_XUDT || m.type == SCCP_MSGT_XUDTS) && d.translated) {
+	if (sccp_msgt_extended(m.type) && d.translated) {
 		if (m.hop_counter <= 1) {
 			cause = SCCP_CAUSE_HOP_COUNTER;
 			goto failed;
@@ -517,7 +534,7 @@ static int send_own(struct sccp_relay *r, const struct sccp_msg *m, const uint8_
 		     cause >= 0 ? get_value_string(sccp_return_cause_names, cause) : "local destination");
 		return -EHOSTUNREACH;
 	}
-	if ((out.type == SCCP_MSGT_XUDT || out.type == SCCP_MSGT_XUDTS) && out.hop_counter == 0)
+	if (sccp_msgt_extended(out.type) && out.hop_counter == 0)
 		out.hop_counter = SCCP_HOP_COUNTER_MAX;
 	if (fits_one(&out, len, r->variant)) {
 		out.data = data;

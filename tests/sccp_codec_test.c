@@ -44,13 +44,17 @@ static void print_msg(const struct sccp_msg *m, enum sccp_variant v)
 	unsigned int i;
 
 	printf("  %s", get_value_string(sccp_msg_type_names, m->type));
-	if (m->type == SCCP_MSGT_UDT || m->type == SCCP_MSGT_XUDT)
+	if (!sccp_msgt_service(m->type))
 		printf(" class %u%s", m->proto_class & 0x0f, sccp_msg_return_on_error(m) ? " return-on-error" : "");
 	else
 		printf(" cause %u (%s)", m->cause, get_value_string(sccp_return_cause_names, m->cause));
-	if (m->type == SCCP_MSGT_XUDT || m->type == SCCP_MSGT_XUDTS)
+	if (sccp_msgt_extended(m->type))
 		printf(" hop-counter %u", m->hop_counter);
-	printf(" data %s%s\n", osmo_hexdump_nospc(m->data, m->data_len), m->canonical ? "" : " (non-canonical layout)");
+	if (m->data_len > 64)
+		printf(" data %u octets%s\n", m->data_len, m->canonical ? "" : " (non-canonical layout)");
+	else
+		printf(" data %s%s\n", osmo_hexdump_nospc(m->data, m->data_len),
+		       m->canonical ? "" : " (non-canonical layout)");
 	print_addr("called ", &m->called, v);
 	print_addr("calling", &m->calling, v);
 	if (m->opt_part) {
@@ -170,6 +174,47 @@ static void t_malformed(const char *name, enum sccp_variant v, const char *hex)
 }
 
 /* Messages put together by np700 itself (as the MAP layer will) */
+/* A LUDT with more data than a length octet can say, and the LUDTS for it: 2-octet pointers and
+ * data length (tshark checks the addresses behind the pointers) */
+static void t_build_ludt(void)
+{
+	static uint8_t data[300];
+	struct sccp_addr cd, cg;
+	struct sccp_msg m, svc, m2;
+	uint8_t out[512];
+	const char *err;
+	unsigned int i;
+	int len;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = i;
+	printf("== built LUDT of %zu data octets\n", sizeof(data));
+	sccp_addr_set_gt(&cd, 0, 4, "8613800138000", 8);
+	sccp_addr_set_gt(&cg, 0, 4, "8613900099", 6);
+	sccp_msg_init_unitdata(&m, &cd, &cg, NULL, 0, true);
+	m.type = SCCP_MSGT_LUDT;
+	m.hop_counter = 15;
+	m.data = data;
+	m.data_len = sizeof(data);
+	len = sccp_msg_encode_buf(out, sizeof(out), &m, SCCP_VAR_ITU);
+	printf("  %d octets, header %s\n", len, osmo_hexdump_nospc(out, len > 40 ? 40 : 0));
+	if (sccp_msg_parse(&m2, out, len, SCCP_VAR_ITU, &err) < 0)
+		printf("  parse FAILED: %s\n", err);
+	print_msg(&m2, SCCP_VAR_ITU);
+	printf("  data %s\n", m2.data_len == sizeof(data) && !memcmp(m2.data, data, sizeof(data)) ? "intact" : "CHANGED");
+	print_vector("built_ludt", &m2, SCCP_VAR_ITU, out, len);
+
+	printf("== built LUDTS for it\n");
+	sccp_msg_init_service(&svc, &m2, SCCP_CAUSE_NO_XLAT_ADDR);
+	len = sccp_msg_encode_buf(out, sizeof(out), &svc, SCCP_VAR_ITU);
+	if (sccp_msg_parse(&m2, out, len, SCCP_VAR_ITU, &err) < 0)
+		printf("  parse FAILED: %s\n", err);
+	print_msg(&m2, SCCP_VAR_ITU);
+	print_vector("built_ludts", &m2, SCCP_VAR_ITU, out, len);
+	printf("  the same data as UDT: %d\n", (m.type = SCCP_MSGT_UDT, sccp_msg_encode_buf(out, sizeof(out), &m,
+											       SCCP_VAR_ITU)));
+}
+
 static void t_build(void)
 {
 	static const uint8_t tcap[] = { 0x62, 0x06, 0x48, 0x04, 0xde, 0xad, 0xbe, 0xef };
@@ -216,6 +261,8 @@ static void t_build(void)
 		printf("  parse FAILED: %s\n", err);
 	print_msg(&m2, SCCP_VAR_CHINA);
 	print_vector("built_xudt_china", &m2, SCCP_VAR_CHINA, out, len);
+
+	t_build_ludt();
 	printf("  a 24-bit PC in ITU: %d\n", sccp_msg_encode_buf(out, sizeof(out), &m, SCCP_VAR_ITU));
 }
 
@@ -285,6 +332,10 @@ static void t_pc(void)
 		   "08620648040102030410" "04c000123412010300"
 #define UDTS_GTI3 "0a01030b17080e060012683109000c120800110468310810830000086206480401020304"
 #define XUDTS_GTI2 "120c0f040a1500060a06006831090b1364000800120468071032086206480401020304"
+/* UDT_PC_SSN's addresses and data as LUDT / LUDTS (with importance): 2-octet pointers */
+#define LUDT_PC_SSN "13810f" "0700" "0a00" "0d00" "0000" "0443d20406" "0443bc2a08" "0800" "6206480401020304"
+#define LUDTS_IMP "14010f" "0700" "0a00" "0d00" "1500" "0443d20406" "0443bc2a08" "0800" "6206480401020304" \
+		  "12010300"
 #define XUDT_UNK_OPT "118003041119210d120600110307103254769810020806080468310900000862064804010203045502aabb12010500"
 
 int main(void)
@@ -295,6 +346,8 @@ int main(void)
 	t_roundtrip("udts_gti3_itu", SCCP_VAR_ITU, UDTS_GTI3);
 	t_roundtrip("xudts_gti2_itu", SCCP_VAR_ITU, XUDTS_GTI2);
 	t_roundtrip("xudt_unknown_opt_itu", SCCP_VAR_ITU, XUDT_UNK_OPT);
+	t_roundtrip("ludt_pc_ssn_itu", SCCP_VAR_ITU, LUDT_PC_SSN);
+	t_roundtrip("ludts_importance_itu", SCCP_VAR_ITU, LUDTS_IMP);
 	/* the same XUDT without end-of-optional-parameters octet: kept as received */
 	t_roundtrip("xudt_no_eop_itu", SCCP_VAR_ITU,
 		    "118003041119210d120600110307103254769810020806080468310900000862064804010203045502aabb120105");
@@ -327,6 +380,15 @@ int main(void)
 	t_malformed("pointer past end", SCCP_VAR_ITU, "09000307400443d204060443bc2a08086206480401020304");
 	t_malformed("pointer into fixed part", SCCP_VAR_ITU, "090001070b0443d204060443bc2a08086206480401020304");
 	t_malformed("called length overflow", SCCP_VAR_ITU, "09000307" "0b" "ff43d204060443bc2a08086206480401020304");
+	t_malformed("LUDT truncated in the pointers", SCCP_VAR_ITU, "13810f07000a000d00");
+	t_malformed("LUDT pointer past end", SCCP_VAR_ITU,
+		    "13810f" "ff00" "0a00" "0d00" "0000" "0443d20406" "0443bc2a08" "0800" "6206480401020304");
+	t_malformed("LUDT zero data pointer", SCCP_VAR_ITU,
+		    "13810f" "0700" "0a00" "0000" "0000" "0443d20406" "0443bc2a08" "0800" "6206480401020304");
+	t_malformed("LUDT data length past end", SCCP_VAR_ITU,
+		    "13810f" "0700" "0a00" "0d00" "0000" "0443d20406" "0443bc2a08" "0901" "6206480401020304");
+	t_malformed("LUDT data length octet missing", SCCP_VAR_ITU,
+		    "13810f" "0700" "0a00" "0d00" "0000" "0443d20406" "0443bc2a08" "08");
 	t_malformed("data length overflow", SCCP_VAR_ITU, "090003070b0443d204060443bc2a08" "09" "6206480401020304");
 	t_malformed("empty address", SCCP_VAR_ITU, "0900030307" "00" "0443bc2a08" "086206480401020304");
 	t_malformed("China PC in an ITU-sized address", SCCP_VAR_CHINA, UDT_PC_SSN);

@@ -105,6 +105,8 @@ static void t_table(void)
 
 static struct sccp_relay *g_r;
 
+static unsigned int checksum(const uint8_t *d, size_t len);
+
 static int tx_cb(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
 {
 	struct sccp_relay *r = g_r;
@@ -120,10 +122,12 @@ static int tx_cb(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint
 		printf("  ERROR: sent message does not parse: %s\n", err);
 	} else {
 		printf("     %s", get_value_string(sccp_msg_type_names, m.type));
-		if (m.type == SCCP_MSGT_UDTS || m.type == SCCP_MSGT_XUDTS)
+		if (sccp_msgt_service(m.type))
 			printf(" cause '%s'", get_value_string(sccp_return_cause_names, m.cause));
-		if (m.type == SCCP_MSGT_XUDT || m.type == SCCP_MSGT_XUDTS)
+		if (sccp_msgt_extended(m.type))
 			printf(" hop %u", m.hop_counter);
+		if (m.data_len > 255)
+			printf(" data %u octets, checksum %08x", m.data_len, checksum(m.data, m.data_len));
 		if (m.type == SCCP_MSGT_XUDT && m.seg_present)
 			printf(" class %u", m.proto_class & 0x0f);
 		if (m.seg_present)
@@ -193,6 +197,42 @@ static void rx_hex(struct sccp_relay *r, const char *what, const char *hex)
 
 	printf("-- %s\n", what);
 	printf("  rx -> %d\n", sccp_relay_rx(r, 1000, OWN_PC, 7, buf, len));
+}
+
+static void mk(struct sccp_msg *m, const char *cd_digits, uint8_t cd_ssn, const char *cg_digits, bool ret);
+
+/* LUDT (Q.713 4.20): relayed as LUDT with its 300 octets, delivered whole, answered with LUDTS */
+static void t_ludt(struct sccp_relay *r)
+{
+	static uint8_t big[300];
+	struct sccp_msg m;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = i * 7;
+	printf("(LUDT data checksum %08x)\n", checksum(big, sizeof(big)));
+	mk(&m, "8613812345678", 7, "8613900099", true);
+	m.type = SCCP_MSGT_LUDT;
+	m.hop_counter = 10;
+	m.data = big;
+	m.data_len = sizeof(big);
+	rx(r, "LUDT of 300 octets by GT: forwarded as LUDT, hop counter 9, data intact", &m);
+	m.hop_counter = 1;
+	rx(r, "LUDT with hop counter 1: LUDTS hop counter violation", &m);
+	mk(&m, "4412345678", 7, "8613900099", true);
+	m.type = SCCP_MSGT_LUDT;
+	m.hop_counter = 10;
+	m.data = big;
+	m.data_len = sizeof(big);
+	rx(r, "LUDT without route, return option: LUDTS with the data", &m);
+	mk(&m, "8613900099", 6, "8613800138000", true);
+	m.type = SCCP_MSGT_LUDT;
+	m.hop_counter = 10;
+	m.data = big;
+	m.data_len = sizeof(big);
+	rx(r, "LUDT for the local GT: delivered whole", &m);
+	rx_hex(r, "LUDT with its data length past the end: dropped",
+	       "13810f" "0700" "0a00" "0d00" "0000" "0443d20406" "0443bc2a08" "0901" "6206480401020304");
 }
 
 static void mk(struct sccp_msg *m, const char *cd_digits, uint8_t cd_ssn, const char *cg_digits, bool ret)
@@ -397,6 +437,7 @@ static void t_relay(void)
 
 	rx_hex(r, "truncated UDT: dropped", "0980030f190c12060011");
 	rx_hex(r, "connection request: not handled", "01020304");
+	t_ludt(r);
 
 	printf("-- MAP sends its own UDT\n");
 	mk(&m, "8613812345678", 7, "8613900099", true);

@@ -32,8 +32,25 @@ enum sccp_msg_type {
 	SCCP_MSGT_UDTS = 0x0a,
 	SCCP_MSGT_XUDT = 0x11,
 	SCCP_MSGT_XUDTS = 0x12,
+	SCCP_MSGT_LUDT = 0x13,		/*!< long unitdata: 2-octet pointers and data length (Q.713 4.20) */
+	SCCP_MSGT_LUDTS = 0x14,
 };
 extern const struct value_string sccp_msg_type_names[];
+
+/*! Longest user data of a LUDT (Q.713 4.20) */
+#define SCCP_LUDT_MAX_DATA	3952
+
+/*! Whether a message of type \a t has a hop counter and an optional part (XUDT(S), LUDT(S)). */
+static inline bool sccp_msgt_extended(enum sccp_msg_type t)
+{
+	return t == SCCP_MSGT_XUDT || t == SCCP_MSGT_XUDTS || t == SCCP_MSGT_LUDT || t == SCCP_MSGT_LUDTS;
+}
+
+/*! Whether type \a t is a service message (UDTS, XUDTS, LUDTS). */
+static inline bool sccp_msgt_service(enum sccp_msg_type t)
+{
+	return t == SCCP_MSGT_UDTS || t == SCCP_MSGT_XUDTS || t == SCCP_MSGT_LUDTS;
+}
 
 /*! Return causes of UDTS/XUDTS (Q.713 3.12). */
 enum sccp_return_cause {
@@ -121,12 +138,12 @@ struct sccp_msg {
 	enum sccp_msg_type type;
 	uint8_t proto_class;	/*!< UDT, XUDT: whole octet (class in bits 1-4, return option 0x80) */
 	uint8_t cause;		/*!< UDTS, XUDTS: return cause */
-	uint8_t hop_counter;	/*!< XUDT, XUDTS */
+	uint8_t hop_counter;	/*!< XUDT(S), LUDT(S) */
 	struct sccp_addr called;
 	struct sccp_addr calling;
 	const uint8_t *data;	/*!< user data (TCAP), not owned */
-	uint8_t data_len;
-	/* optional part (XUDT, XUDTS): kept in received order and re-encoded as received */
+	uint16_t data_len;	/*!< at most 255, LUDT(S): SCCP_LUDT_MAX_DATA */
+	/* optional part (XUDT(S), LUDT(S)): kept in received order and re-encoded as received */
 	bool opt_part;		/*!< the optional-part pointer is not zero */
 	bool opt_eop;		/*!< the end-of-optional-parameters octet was present */
 	unsigned int n_opt;
@@ -174,13 +191,13 @@ int sccp_msg_encode(struct msgb *msg, const struct sccp_msg *m, enum sccp_varian
  *  XUDT set type and hop_counter afterwards. data is referenced, not copied. */
 void sccp_msg_init_unitdata(struct sccp_msg *m, const struct sccp_addr *called, const struct sccp_addr *calling,
 			    const uint8_t *data, uint8_t data_len, bool return_on_error);
-/*! Set up the UDTS/XUDTS that answers orig with cause: addresses swapped, user data copied by
+/*! Set up the UDTS/XUDTS/LUDTS that answers orig with cause: addresses swapped, user data copied by
  *  reference (orig's buffer must still live). Returns -EINVAL if orig is itself a service message. */
 int sccp_msg_init_service(struct sccp_msg *svc, const struct sccp_msg *orig, enum sccp_return_cause cause);
-/*! Whether the sender asked for the message back on error (UDT/XUDT with return option). */
+/*! Whether the sender asked for the message back on error (UDT/XUDT/LUDT with return option). */
 static inline bool sccp_msg_return_on_error(const struct sccp_msg *m)
 {
-	return (m->type == SCCP_MSGT_UDT || m->type == SCCP_MSGT_XUDT) &&
+	return (m->type == SCCP_MSGT_UDT || m->type == SCCP_MSGT_XUDT || m->type == SCCP_MSGT_LUDT) &&
 	       (m->proto_class & SCCP_PCLASS_RETURN_ON_ERROR);
 }
 
@@ -244,12 +261,16 @@ enum sccp_relay_ctr {
 	SCCP_CTR_RX_XUDT,
 	SCCP_CTR_RX_UDTS,
 	SCCP_CTR_RX_XUDTS,
+	SCCP_CTR_RX_LUDT,
+	SCCP_CTR_RX_LUDTS,
 	SCCP_CTR_RX_BAD,		/*!< syntax errors, dropped */
-	SCCP_CTR_RX_UNSUPP,		/*!< other message types (connection-oriented, LUDT), dropped */
+	SCCP_CTR_RX_UNSUPP,		/*!< other message types (connection-oriented), dropped */
 	SCCP_CTR_TX_UDT,
 	SCCP_CTR_TX_XUDT,
 	SCCP_CTR_TX_UDTS,
 	SCCP_CTR_TX_XUDTS,
+	SCCP_CTR_TX_LUDT,
+	SCCP_CTR_TX_LUDTS,
 	SCCP_CTR_TX_ERR,		/*!< encode or MTP transmit failed */
 	SCCP_CTR_LOCAL,			/*!< delivered to a local subsystem */
 	SCCP_CTR_FORWARD,		/*!< relayed by GT or PC */
