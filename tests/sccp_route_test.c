@@ -201,35 +201,34 @@ static void rx_hex(struct sccp_relay *r, const char *what, const char *hex)
 
 static void mk(struct sccp_msg *m, const char *cd_digits, uint8_t cd_ssn, const char *cg_digits, bool ret);
 
+static uint8_t ludt_data[300];
+
+/* a LUDT with ludt_data, hop counter 10 */
+static void mk_ludt(struct sccp_msg *m, const char *cd_digits, uint8_t cd_ssn, const char *cg_digits)
+{
+	mk(m, cd_digits, cd_ssn, cg_digits, true);
+	m->type = SCCP_MSGT_LUDT;
+	m->hop_counter = 10;
+	m->data = ludt_data;
+	m->data_len = sizeof(ludt_data);
+}
+
 /* LUDT (Q.713 4.20): relayed as LUDT with its 300 octets, delivered whole, answered with LUDTS */
 static void t_ludt(struct sccp_relay *r)
 {
-	static uint8_t big[300];
 	struct sccp_msg m;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(big); i++)
-		big[i] = i * 7;
-	printf("(LUDT data checksum %08x)\n", checksum(big, sizeof(big)));
-	mk(&m, "8613812345678", 7, "8613900099", true);
-	m.type = SCCP_MSGT_LUDT;
-	m.hop_counter = 10;
-	m.data = big;
-	m.data_len = sizeof(big);
+	for (i = 0; i < sizeof(ludt_data); i++)
+		ludt_data[i] = i * 7;
+	printf("(LUDT data checksum %08x)\n", checksum(ludt_data, sizeof(ludt_data)));
+	mk_ludt(&m, "8613812345678", 7, "8613900099");
 	rx(r, "LUDT of 300 octets by GT: forwarded as LUDT, hop counter 9, data intact", &m);
 	m.hop_counter = 1;
 	rx(r, "LUDT with hop counter 1: LUDTS hop counter violation", &m);
-	mk(&m, "4412345678", 7, "8613900099", true);
-	m.type = SCCP_MSGT_LUDT;
-	m.hop_counter = 10;
-	m.data = big;
-	m.data_len = sizeof(big);
+	mk_ludt(&m, "4412345678", 7, "8613900099");
 	rx(r, "LUDT without route, return option: LUDTS with the data", &m);
-	mk(&m, "8613900099", 6, "8613800138000", true);
-	m.type = SCCP_MSGT_LUDT;
-	m.hop_counter = 10;
-	m.data = big;
-	m.data_len = sizeof(big);
+	mk_ludt(&m, "8613900099", 6, "8613800138000");
 	rx(r, "LUDT for the local GT: delivered whole", &m);
 	rx_hex(r, "LUDT with its data length past the end: dropped",
 	       "13810f" "0700" "0a00" "0d00" "0000" "0443d20406" "0443bc2a08" "0901" "6206480401020304");
