@@ -309,7 +309,7 @@ static void ml_answer(struct ml_slot *s, const struct sccp_msg *m, const struct 
 	struct map_sri_sm_res res;
 	char detail[64];
 
-	if (m->type == SCCP_MSGT_UDTS || m->type == SCCP_MSGT_XUDTS) {
+	if (sccp_msgt_service(m->type)) {
 		snprintf(detail, sizeof(detail), "%s cause %u", get_value_string(sccp_msg_type_names, m->type),
 			 m->cause);
 		ml_fail(s, ML_F_OTHER, detail);
@@ -352,7 +352,7 @@ static bool ml_load_rx(const struct sccp_msg *m, const struct tcap_msg *t)
 	uint32_t id;
 
 	/* a UDTS returns our Begin: its otid; anything else answers one: its dtid */
-	if (m->type == SCCP_MSGT_UDTS || m->type == SCCP_MSGT_XUDTS)
+	if (sccp_msgt_service(m->type))
 		tid = t->type == TCAP_BEGIN ? &t->otid : NULL;
 	else
 		tid = t->type == TCAP_BEGIN ? NULL : &t->dtid;

@@ -391,7 +391,7 @@ static int cmd_decode(int argc, char **argv)
 	}
 	printf("sccp=%s called=%s called_ssn=%u calling=%s calling_ssn=%u", get_value_string(sccp_msg_type_names, m.type),
 	       m.called.digits, m.called.ssn, m.calling.digits, m.calling.ssn);
-	if (m.type == SCCP_MSGT_UDTS || m.type == SCCP_MSGT_XUDTS)
+	if (sccp_msgt_service(m.type))
 		printf(" cause=%u", m.cause);
 	if (tcap_decode(&t, m.data, m.data_len) < 0) {
 		printf(" tcap=bad\n");

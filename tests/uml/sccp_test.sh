@@ -7,7 +7,9 @@
 #  4. a UDT without route comes back as UDTS "no translation for this specific address";
 #  5. an XUDT with hop counter 1 comes back as XUDTS "hop counter violation";
 #  6. a malformed message is dropped (no answer) and counted;
-#  7. tshark decodes the captured SCCP (called digits, return cause).
+#  7. a LUDT of 300 octets (2-octet pointers and length) is relayed with its hop counter
+#     decremented, and one without route comes back as LUDTS;
+#  8. tshark decodes the captured SCCP (called digits, return cause).
 # Expected octets were computed independently of np700's codec (see the comments at each).
 set -u
 . "$NP700_SRC/tests/uml/lib.sh"
@@ -33,6 +35,16 @@ SEG1=11810f04101a2e0c1206001104683108108300000a120800120468310700001401020304050
 SEG1_FWD=11810e04101a2e0c1206001104683108108300000a12080012046831070000140102030405060708090a0b0c0d0e0f10111213141004c10c0b0a00
 SEG2=11810f04101a240c1206001104683108108300000a120800120468310700000a15161718191a1b1c1d1e1004400c0b0a00
 SEG2_FWD=11810e04101a240c1206001104683108108300000a120800120468310700000a15161718191a1b1c1d1e1004400c0b0a00
+# LUDT (Q.713 4.20): pointers and data length two octets, least significant first, a pointer
+# counting from its second octet. 300 data octets (00 01 .. ff 00 .. 2b), length 2c01.
+DATA300=$(for i in $(seq 0 299); do printf '%02x' $((i % 256)); done)
+# to the HLR's GT (called at 11: 0700; calling at 24: 1200; data at 35: 1b00), hop counter 5 -> 4
+LUDT_HOP5=138005070012001b0000000c1206001104683108108300000a120800120468310700002c01$DATA300
+LUDT_HOP4=138004070012001b0000000c1206001104683108108300000a120800120468310700002c01$DATA300
+# called GT 4412345678 (no route; called at 11, calling at 22: 1000, data at 33: 1900), and its
+# LUDTS: cause 1, hop counter 15, addresses swapped, the same data
+LUDT_NO_ROUTE=13800f07001000190000000a120600120444214365870a120800120468310700002c01$DATA300
+LUDTS_NO_ROUTE=14010f07001000190000000a120800120468310700000a120600120444214365872c01$DATA300
 # truncated: its called party address runs past the end
 UDT_BAD=0980030f190c12060011
 
@@ -57,6 +69,8 @@ check "GMSC script" sim_run gmsc -S 3 -t 20 \
 	-e "sccp np700 $SEG1" -e "sccp np700 $SEG2" \
 	-e "sccp np700 $UDT_NO_ROUTE" -e 'expect UDTS opc=np700' \
 	-e "sccp np700 $XUDT_HOP1" -e 'expect XUDTS opc=np700' \
+	-e "sccp np700 $LUDT_HOP5" \
+	-e "sccp np700 $LUDT_NO_ROUTE" -e 'expect LUDTS opc=np700' \
 	-e "sccp np700 $UDT_BAD" -e 'expect-none any 500'
 
 wait_line "$SCRATCH/sim-hlr.out" "^RX .*hex=$XUDT_HOP4\$" 5
@@ -74,13 +88,19 @@ check "the GMSC got the UDTS (no translation for this specific address)" \
 	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.1 .*hex=$UDTS_NO_ROUTE\$" "$SCRATCH/sim-gmsc.out"
 check "the GMSC got the XUDTS (hop counter violation)" \
 	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.1 .*hex=$XUDTS_HOP\$" "$SCRATCH/sim-gmsc.out"
+wait_line "$SCRATCH/sim-hlr.out" "^RX .*hex=$LUDT_HOP4\$" 5
+check "the HLR received the 300-octet LUDT with hop counter 4, otherwise byte-identical" \
+	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.2 .*type=LUDT .*hex=$LUDT_HOP4\$" "$SCRATCH/sim-hlr.out"
+check "the GMSC got the LUDTS (no translation for this specific address) with the 300 octets" \
+	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.1 .*hex=$LUDTS_NO_ROUTE\$" "$SCRATCH/sim-gmsc.out"
 
 stats=$(np700_vty 'show sccp statistics')
 echo "$stats"
 ctr() { awk -v n="$1" '$1 == n { print $2; exit }' <<<"$stats"; }
 check "np700 counted the malformed message" test "$(ctr rx:bad_syntax)" = 1
-check "np700 counted 5 forwards" test "$(ctr route:forward)" = 5
-check "np700 counted 1 UDTS and 1 XUDTS sent" test "$(ctr tx:udts)/$(ctr tx:xudts)" = 1/1
+check "np700 counted 6 forwards" test "$(ctr route:forward)" = 6
+check "np700 counted 1 UDTS, 1 XUDTS and 1 LUDTS sent" test "$(ctr tx:udts)/$(ctr tx:xudts)/$(ctr tx:ludts)" = 1/1/1
+check "np700 counted 2 LUDT received" test "$(ctr rx:ludt)" = 2
 check "np700 logged the malformed message" grep -q 'malformed SCCP message' "$SCRATCH/np700.log"
 
 capture_stop
@@ -90,9 +110,12 @@ if [ -s "$PCAP" ]; then
 	echo "called digits np700 sent: $called"
 	check "tshark: np700 sent to 8613800138000" grep -qw 8613800138000 <<<"$called"
 	check "tshark: np700 sent to the replaced GT 8613888000111" grep -qw 8613888000111 <<<"$called"
-	causes=$(pcap_fields 'sccp.message_type == 0x0a || sccp.message_type == 0x12' sccp.return_cause | sort -u | tr '\n' ' ')
+	causes=$(pcap_fields 'sccp.message_type == 0x0a || sccp.message_type == 0x12 || sccp.message_type == 0x14' \
+		sccp.return_cause | sort -u | tr '\n' ' ')
 	echo "return causes: $causes"
 	check "tshark: return causes 0x01 and 0x0c" bash -c "grep -q 0x01 <<<'$causes' && grep -q 0x0c <<<'$causes'"
+	ludt=$(pcap_fields 'sccp.message_type == 0x13 && m3ua.protocol_data_opc == 2057' sccp.called.digits | sort -u)
+	check "tshark: np700 sent a LUDT to 8613800138000" test "$ludt" = 8613800138000
 else
 	check "capture on lo" false
 fi
