@@ -64,17 +64,18 @@ static struct layout layout(uint8_t t)
 	return l;
 }
 
-/* A pointer counts from its last octet (Q.713 2.3; for the 2-octet pointers of LUDT as Wireshark
- * reads them): the parameter starts at pos + psz - 1 + value; 0 is "no parameter". */
-static size_t get_ptr(const uint8_t *buf, size_t pos, size_t psz)
+/* A pointer or length indicator of n = 1 or 2 octets, least significant first. A pointer counts
+ * from its last octet (Q.713 2.3; for the 2-octet pointers of LUDT as Wireshark reads them): the
+ * parameter starts at pos + n - 1 + value; 0 is "no parameter". */
+static size_t get_le(const uint8_t *buf, size_t pos, size_t n)
 {
-	return psz == 2 ? (size_t)(buf[pos] | buf[pos + 1] << 8) : buf[pos];
+	return n == 2 ? (size_t)(buf[pos] | buf[pos + 1] << 8) : buf[pos];
 }
 
-static void put_ptr(uint8_t *buf, size_t pos, size_t psz, size_t value)
+static void put_le(uint8_t *buf, size_t pos, size_t n, size_t value)
 {
 	buf[pos] = value & 0xff;
-	if (psz == 2)
+	if (n == 2)
 		buf[pos + 1] = value >> 8;
 }
 
@@ -90,7 +91,7 @@ static int fail(const char **err, const char *why)
 static int mand_param(const uint8_t *buf, size_t len, const struct layout *l, size_t ptr_pos, size_t li,
 		      size_t *off, size_t *plen, const char **err)
 {
-	size_t v = get_ptr(buf, ptr_pos, l->psz);
+	size_t v = get_le(buf, ptr_pos, l->psz);
 
 	if (v == 0)
 		return fail(err, "zero pointer to a mandatory parameter");
@@ -99,7 +100,7 @@ static int mand_param(const uint8_t *buf, size_t len, const struct layout *l, si
 		return fail(err, "pointer into the fixed part");
 	if (*off + li > len)
 		return fail(err, "pointer past the end");
-	*plen = get_ptr(buf, *off, li);
+	*plen = get_le(buf, *off, li);
 	if (*off + li + *plen > len)
 		return fail(err, "parameter length past the end");
 	return 0;
@@ -160,7 +161,7 @@ static int parse_opt(struct sccp_msg *m, const uint8_t *buf, size_t len, size_t 
 
 int sccp_msg_parse(struct sccp_msg *m, const uint8_t *buf, size_t len, enum sccp_variant v, const char **err)
 {
-	size_t off_called, off_calling, off_data, off_opt = 0, end, called_len, calling_len, data_len, p_opt;
+	size_t off_called, off_calling, off_data, off_opt = 0, end, called_len, calling_len, data_len, p_opt, opt_ptr;
 	const char *aerr = NULL;
 	struct layout l;
 	int rc;
@@ -215,8 +216,9 @@ int sccp_msg_parse(struct sccp_msg *m, const uint8_t *buf, size_t len, enum sccp
 	end = off_data + l.psz + data_len;
 
 	p_opt = l.fixed + 3 * l.psz;
-	if (sccp_msgt_extended(m->type) && get_ptr(buf, p_opt, l.psz)) {
-		off_opt = p_opt + l.psz - 1 + get_ptr(buf, p_opt, l.psz);
+	opt_ptr = sccp_msgt_extended(m->type) ? get_le(buf, p_opt, l.psz) : 0;
+	if (opt_ptr) {
+		off_opt = p_opt + l.psz - 1 + opt_ptr;
 		if (off_opt < l.ptr_end)
 			return fail(err, "pointer into the fixed part");
 		if (off_opt >= len)
@@ -277,18 +279,18 @@ int sccp_msg_encode_buf(uint8_t *buf, size_t size, const struct sccp_msg *m, enu
 	/* each pointer counts from its last octet; the data pointer is the largest, and as an address
 	 * has 32 octets at most, every mandatory pointer fits in one octet */
 	pos = l.ptr_end;
-	put_ptr(buf, l.fixed, l.psz, pos - (l.fixed + l.psz - 1));
+	put_le(buf, l.fixed, l.psz, pos - (l.fixed + l.psz - 1));
 	buf[pos++] = called_len;
 	memcpy(buf + pos, called, called_len);
 	pos += called_len;
 
-	put_ptr(buf, l.fixed + l.psz, l.psz, pos - (l.fixed + 2 * l.psz - 1));
+	put_le(buf, l.fixed + l.psz, l.psz, pos - (l.fixed + 2 * l.psz - 1));
 	buf[pos++] = calling_len;
 	memcpy(buf + pos, calling, calling_len);
 	pos += calling_len;
 
-	put_ptr(buf, l.fixed + 2 * l.psz, l.psz, pos - (l.fixed + 3 * l.psz - 1));
-	put_ptr(buf, pos, l.psz, m->data_len);
+	put_le(buf, l.fixed + 2 * l.psz, l.psz, pos - (l.fixed + 3 * l.psz - 1));
+	put_le(buf, pos, l.psz, m->data_len);
 	pos += l.psz;
 	if (m->data_len)
 		memcpy(buf + pos, m->data, m->data_len);
@@ -297,11 +299,11 @@ int sccp_msg_encode_buf(uint8_t *buf, size_t size, const struct sccp_msg *m, enu
 	if (sccp_msgt_extended(m->type)) {
 		p_opt = l.fixed + 3 * l.psz;
 		if (!opt) {
-			put_ptr(buf, p_opt, l.psz, 0);
+			put_le(buf, p_opt, l.psz, 0);
 		} else {
 			if (pos - (p_opt + l.psz - 1) > (l.psz == 2 ? 0xffff : 0xff))
 				return -ENOSPC;
-			put_ptr(buf, p_opt, l.psz, pos - (p_opt + l.psz - 1));
+			put_le(buf, p_opt, l.psz, pos - (p_opt + l.psz - 1));
 			for (i = 0; i < m->n_opt; i++) {
 				buf[pos++] = m->opt[i].tag;
 				buf[pos++] = m->opt[i].len;

@@ -220,6 +220,24 @@ static void ctr_inc(struct sccp_relay *r, enum sccp_relay_ctr c)
 	rate_ctr_inc2(r->ctrs, c);
 }
 
+/* The rx or tx counter of a message type: both groups list the types in this order, from \a first */
+static void ctr_inc_type(struct sccp_relay *r, enum sccp_relay_ctr first, enum sccp_msg_type t)
+{
+	static const enum sccp_msg_type order[] = {
+		SCCP_MSGT_UDT, SCCP_MSGT_XUDT, SCCP_MSGT_UDTS, SCCP_MSGT_XUDTS, SCCP_MSGT_LUDT, SCCP_MSGT_LUDTS,
+	};
+	unsigned int i;
+
+	_Static_assert(SCCP_CTR_RX_LUDTS - SCCP_CTR_RX_UDT == ARRAY_SIZE(order) - 1 &&
+		       SCCP_CTR_TX_LUDTS - SCCP_CTR_TX_UDT == ARRAY_SIZE(order) - 1, "counter order");
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		if (order[i] == t) {
+			ctr_inc(r, first + i);
+			return;
+		}
+	}
+}
+
 /* Where a called party address leads. */
 struct dest {
 	bool local;
@@ -294,26 +312,7 @@ static int tx_msg(struct sccp_relay *r, const struct sccp_msg *m, uint32_t dpc, 
 		ctr_inc(r, SCCP_CTR_TX_ERR);
 		return rc;
 	}
-	switch (m->type) {
-	case SCCP_MSGT_UDT:
-		ctr_inc(r, SCCP_CTR_TX_UDT);
-		break;
-	case SCCP_MSGT_XUDT:
-		ctr_inc(r, SCCP_CTR_TX_XUDT);
-		break;
-	case SCCP_MSGT_UDTS:
-		ctr_inc(r, SCCP_CTR_TX_UDTS);
-		break;
-	case SCCP_MSGT_XUDTS:
-		ctr_inc(r, SCCP_CTR_TX_XUDTS);
-		break;
-	case SCCP_MSGT_LUDT:
-		ctr_inc(r, SCCP_CTR_TX_LUDT);
-		break;
-	case SCCP_MSGT_LUDTS:
-		ctr_inc(r, SCCP_CTR_TX_LUDTS);
-		break;
-	}
+	ctr_inc_type(r, SCCP_CTR_TX_UDT, m->type);
 	return 0;
 }
 
@@ -408,26 +407,7 @@ int sccp_relay_rx(struct sccp_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 		     osmo_hexdump_nospc(data, len > 64 ? 64 : len));
 		return rc;
 	}
-	switch (m.type) {
-	case SCCP_MSGT_UDT:
-		ctr_inc(r, SCCP_CTR_RX_UDT);
-		break;
-	case SCCP_MSGT_XUDT:
-		ctr_inc(r, SCCP_CTR_RX_XUDT);
-		break;
-	case SCCP_MSGT_UDTS:
-		ctr_inc(r, SCCP_CTR_RX_UDTS);
-		break;
-	case SCCP_MSGT_XUDTS:
-		ctr_inc(r, SCCP_CTR_RX_XUDTS);
-		break;
-	case SCCP_MSGT_LUDT:
-		ctr_inc(r, SCCP_CTR_RX_LUDT);
-		break;
-	case SCCP_MSGT_LUDTS:
-		ctr_inc(r, SCCP_CTR_RX_LUDTS);
-		break;
-	}
+	ctr_inc_type(r, SCCP_CTR_RX_UDT, m.type);
 	svc = sccp_msgt_service(m.type);
 
 	fwd = m;
