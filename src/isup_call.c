@@ -27,8 +27,26 @@ static const uint8_t number_params[] = {
 	 * calling/connected subaddresses) and user-to-user information (free content) may carry a
 	 * real number that np700 cannot check, so they are dropped (issue 6 privacy audit) */
 	ISUP_PAR_ACCESS_TRANSPORT, ISUP_PAR_UUI,
-	ISUP_PAR_CONNECTED,	/* last: scrub() removes it forward only */
 };
+
+/* What scrub() removes in its one pass: forward the connected number too (a calling number is
+ * rewritten), backward the calling number (a connected number is rewritten). */
+static const struct isup_par_set *scrub_set(bool forward)
+{
+	static struct isup_par_set set[2];
+	static bool done;
+	uint8_t codes[ARRAY_SIZE(number_params) + 1];
+
+	if (!done) {
+		memcpy(codes, number_params, sizeof(number_params));
+		codes[ARRAY_SIZE(number_params)] = ISUP_PAR_CALLING;
+		isup_par_set_init(&set[0], codes, ARRAY_SIZE(codes));
+		codes[ARRAY_SIZE(number_params)] = ISUP_PAR_CONNECTED;
+		isup_par_set_init(&set[1], codes, ARRAY_SIZE(codes));
+		done = true;
+	}
+	return &set[forward];
+}
 
 /* Copy a string between two char arrays of the same size (numbers, order ids): a fixed-size copy
  * instead of osmo_strlcpy()'s strlen, on the path of every IAM. */
@@ -71,8 +89,7 @@ static int scrub(struct isup_call *call, struct isup_msg *m, bool forward)
 
 	if (!m->def)
 		return 0;
-	/* the number parameters and, forward, the connected number: one pass over the message */
-	isup_msg_del_many(m, number_params, ARRAY_SIZE(number_params) - (forward ? 0 : 1));
+	isup_msg_del_set(m, scrub_set(forward));
 	if (forward) {
 		if (m->type == ISUP_MSGT_IAM || isup_msg_get(m, ISUP_PAR_CALLING)) {
 			if (call->d.show_callee[0])
@@ -81,7 +98,6 @@ static int scrub(struct isup_call *call, struct isup_msg *m, bool forward)
 				isup_msg_del(m, ISUP_PAR_CALLING);
 		}
 	} else {
-		isup_msg_del(m, ISUP_PAR_CALLING);
 		if (isup_msg_get(m, ISUP_PAR_CONNECTED)) {
 			if (call->d.show_caller[0])
 				rc = set_number(m, ISUP_PAR_CONNECTED, call->d.show_caller, ISUP_NAI_NATIONAL);

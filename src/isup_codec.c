@@ -343,51 +343,53 @@ int isup_msg_set(struct isup_msg *m, uint8_t code, const uint8_t *val, size_t le
 	return 0;
 }
 
+static bool is_mandatory(const struct isup_msg_def *def, uint8_t code)
+{
+	unsigned int i;
+
+	for (i = 0; i < def->n_fixed; i++) {
+		if (def->fixed[i].code == code)
+			return true;
+	}
+	for (i = 0; i < def->n_var; i++) {
+		if (def->var[i].code == code)
+			return true;
+	}
+	return false;
+}
+
 int isup_msg_del(struct isup_msg *m, uint8_t code)
 {
-	unsigned int i, j = 0;
-	int removed;
+	struct isup_par_set one;
 
 	if (!m->def)
 		return 0;
-	for (i = 0; i < m->def->n_fixed; i++) {
-		if (m->def->fixed[i].code == code)
-			return -EPERM;
-	}
-	for (i = 0; i < m->def->n_var; i++) {
-		if (m->def->var[i].code == code)
-			return -EPERM;
-	}
-	for (i = 0; i < m->n_opt; i++) {
-		if (m->opt[i].code != code)
-			m->opt[j++] = m->opt[i];
-	}
-	removed = m->n_opt - j;
-	m->n_opt = j;
-	/* an optional part left empty is not sent at all */
-	if (removed && !m->n_opt)
-		m->opt_part = false;
-	return removed;
+	if (is_mandatory(m->def, code))
+		return -EPERM;
+	isup_par_set_init(&one, &code, 1);
+	return isup_msg_del_set(m, &one);
 }
 
-int isup_msg_del_many(struct isup_msg *m, const uint8_t *codes, size_t n_codes)
+void isup_par_set_init(struct isup_par_set *s, const uint8_t *codes, size_t n_codes)
 {
-	uint32_t del[256 / 32] = {};
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < n_codes; i++)
+		s->bits[codes[i] / 32] |= 1u << (codes[i] % 32);
+}
+
+int isup_msg_del_set(struct isup_msg *m, const struct isup_par_set *s)
+{
 	unsigned int i, j;
 	int removed;
 
 	if (!m->def)
 		return 0;
-	for (i = 0; i < n_codes; i++)
-		del[codes[i] / 32] |= 1u << (codes[i] % 32);
-	/* mandatory codes are never removed, as in isup_msg_del() */
-	for (i = 0; i < m->def->n_fixed; i++)
-		del[m->def->fixed[i].code / 32] &= ~(1u << (m->def->fixed[i].code % 32));
-	for (i = 0; i < m->def->n_var; i++)
-		del[m->def->var[i].code / 32] &= ~(1u << (m->def->var[i].code % 32));
 	for (i = j = 0; i < m->n_opt; i++) {
 		uint8_t c = m->opt[i].code;
-		if (del[c / 32] & (1u << (c % 32)))
+		/* the mandatory check only on a hit: scrub() runs this on every relayed message */
+		if (isup_par_set_has(s, c) && !is_mandatory(m->def, c))
 			continue;
 		if (i != j)
 			m->opt[j] = m->opt[i];
@@ -395,6 +397,7 @@ int isup_msg_del_many(struct isup_msg *m, const uint8_t *codes, size_t n_codes)
 	}
 	removed = m->n_opt - j;
 	m->n_opt = j;
+	/* an optional part left empty is not sent at all */
 	if (removed && !m->n_opt)
 		m->opt_part = false;
 	return removed;

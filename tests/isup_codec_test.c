@@ -208,6 +208,22 @@ static void test_rewrite(void)
 	printf(" unknown parameter 0xfe kept: %s\n", p && p->len == 3 && !memcmp(p->val, "\xaa\xbb\xcc", 3) ? "yes" : "NO");
 	tshark_line(out, len, &m);
 
+	/* several in one pass, as scrub() does: a mandatory code in the set stays */
+	{
+		static const uint8_t codes[] = { ISUP_PAR_ORIG_CALLED, ISUP_PAR_GENERIC_NUM, ISUP_PAR_LOCATION_NUM,
+						 ISUP_PAR_CALLED };
+		struct isup_par_set set;
+
+		roundtrip("IAM to strip in one pass", IAM_HEX, &m, false);
+		isup_par_set_init(&set, codes, ARRAY_SIZE(codes));
+		printf(" del set: %d\n", isup_msg_del_set(&m, &set));
+		printf(" left: called %s, original called %s, generic number %s, unknown 0xfe %s\n",
+		       isup_msg_get(&m, ISUP_PAR_CALLED) ? "yes" : "no", isup_msg_get(&m, ISUP_PAR_ORIG_CALLED) ? "yes" : "no",
+		       isup_msg_get(&m, ISUP_PAR_GENERIC_NUM) ? "yes" : "no", isup_msg_get(&m, 0xfe) ? "yes" : "no");
+		len = isup_msg_encode(&m, out, sizeof(out));
+		printf(" encoded %d: %s\n", len, osmo_hexdump_nospc(out, len));
+	}
+
 	/* adding to a message without optional part, replacing in an ANM */
 	roundtrip("ANM to rewrite", "1100" "09" "01" "2108" "8313310810830000" "00", &m, false);
 	n = (struct isup_number){ .nai = ISUP_NAI_NATIONAL, .npi = 1, .si = ISUP_SI_NETWORK_PROVIDED };

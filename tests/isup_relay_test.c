@@ -278,6 +278,8 @@ static void cpg_redir(uint32_t opc, uint16_t cic)
 	isup_msg_set(&m, ISUP_PAR_EVENT_INFO, (const uint8_t *)"\x01", 1);
 	num(&m, ISUP_PAR_REDIRECTION_NUM, "13933333333", ISUP_NAI_NATIONAL);
 	num(&m, ISUP_PAR_GENERIC_NUM, "13912345678", ISUP_NAI_NATIONAL);
+	/* no backward message has a calling number; one that does must not carry it on */
+	num(&m, ISUP_PAR_CALLING, "13912345678", ISUP_NAI_NATIONAL);
 	rx_msg(opc, &m, NULL);
 }
 

@@ -285,9 +285,19 @@ int isup_msg_set(struct isup_msg *m, uint8_t code, const uint8_t *val, size_t le
 /*! Remove every occurrence of optional parameter \a code. \returns how many were removed, or
  *  -EPERM for a mandatory parameter of this message. */
 int isup_msg_del(struct isup_msg *m, uint8_t code);
-/*! isup_msg_del() of each of the \a n_codes \a codes in one pass (mandatory ones are skipped).
- *  \returns how many parameters were removed. */
-int isup_msg_del_many(struct isup_msg *m, const uint8_t *codes, size_t n_codes);
+/*! A set of parameter codes, built once, for removing several parameters in one pass. */
+struct isup_par_set {
+	uint32_t bits[256 / 32];
+};
+/*! Make \a s the set of the \a n_codes \a codes. */
+void isup_par_set_init(struct isup_par_set *s, const uint8_t *codes, size_t n_codes);
+static inline bool isup_par_set_has(const struct isup_par_set *s, uint8_t code)
+{
+	return s->bits[code / 32] & (1u << (code % 32));
+}
+/*! isup_msg_del() of each code in \a s in one pass over the optional part (mandatory parameters
+ *  of this message are skipped). \returns how many parameters were removed. */
+int isup_msg_del_set(struct isup_msg *m, const struct isup_par_set *s);
 
 /*! Set the CIC (e.g. when relaying to the other leg). */
 static inline void isup_msg_set_cic(struct isup_msg *m, uint16_t cic) { m->cic = cic & 0x0fff; }
