@@ -67,7 +67,8 @@ static time_t now_s(void)
 
 /* --- number rewriting --- */
 
-static int set_number(struct isup_msg *m, uint8_t code, const char *digits, uint8_t nai)
+/* \a digits: one of the decision's numbers (a char array of NP700_NUM_MAXLEN + 1) */
+static int set_number(struct isup_msg *m, uint8_t code, const char digits[NP700_NUM_MAXLEN + 1], uint8_t nai)
 {
 	struct isup_number n = {
 		.nai = nai,
@@ -76,7 +77,8 @@ static int set_number(struct isup_msg *m, uint8_t code, const char *digits, uint
 		.si = ISUP_SI_NETWORK_PROVIDED,
 	};
 
-	OSMO_STRLCPY_ARRAY(n.digits, digits);
+	_Static_assert(sizeof(n.digits) > NP700_NUM_MAXLEN, "ISUP number shorter than a decision's");
+	memcpy(n.digits, digits, NP700_NUM_MAXLEN + 1);
 	return isup_msg_set_number(m, code, &n);
 }
 
@@ -617,7 +619,7 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 		reject_in(call, CDR_OUT_FAILED, "invalid called number", 28);
 		return;
 	}
-	OSMO_STRLCPY_ARRAY(call->dialled, n.digits);
+	ARRAY_COPY(call->dialled, n.digits);
 	call->dialled_st = n.st;
 	call->called_nai = n.nai;
 	try_complete(call, m);
