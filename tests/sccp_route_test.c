@@ -213,6 +213,41 @@ static void mk_ludt(struct sccp_msg *m, const char *cd_digits, uint8_t cd_ssn, c
 	m->data_len = sizeof(ludt_data);
 }
 
+/* a LUDT segment (Q.713 3.17): first or not, \a remaining segments after it, local reference 0x112233 */
+static void ludt_segment(struct sccp_msg *m, uint8_t seg[4], const char *cd_digits, uint8_t cd_ssn, bool first,
+			 uint8_t remaining)
+{
+	mk_ludt(m, cd_digits, cd_ssn, "8613800138000");
+	seg[0] = (first ? 0x80 : 0) | 0x40 | remaining;	/* class 1 selected */
+	seg[1] = 0x11;
+	seg[2] = 0x22;
+	seg[3] = 0x33;
+	m->opt_part = m->opt_eop = true;
+	m->n_opt = 1;
+	m->opt[0] = (struct sccp_opt){ .tag = SCCP_OPT_SEGMENTATION, .len = 4, .val = seg };
+}
+
+/* A message longer than one LUDT in LUDT segments (Q.714 4.1.1.2): relayed segment by segment with
+ * the segmentation parameter as it came, reassembled for a local subsystem. */
+static void t_ludt_segments(struct sccp_relay *r)
+{
+	static uint8_t whole[2 * sizeof(ludt_data)];
+	struct sccp_msg m;
+	uint8_t seg[4];
+
+	memcpy(whole, ludt_data, sizeof(ludt_data));
+	memcpy(whole + sizeof(ludt_data), ludt_data, sizeof(ludt_data));
+	ludt_segment(&m, seg, "8613812345678", 7, true, 1);
+	rx(r, "first of two LUDT segments by GT: forwarded with its segmentation parameter", &m);
+	ludt_segment(&m, seg, "8613812345678", 7, false, 0);
+	rx(r, "second LUDT segment by GT: forwarded with its segmentation parameter", &m);
+	printf("(two segments of LUDT data: checksum %08x)\n", checksum(whole, sizeof(whole)));
+	ludt_segment(&m, seg, "8613900099", 6, true, 1);
+	rx(r, "first of two LUDT segments for the local GT: held", &m);
+	ludt_segment(&m, seg, "8613900099", 6, false, 0);
+	rx(r, "second LUDT segment for the local GT: delivered reassembled, 600 octets", &m);
+}
+
 /* LUDT (Q.713 4.20): relayed as LUDT with its 300 octets, delivered whole, answered with LUDTS */
 static void t_ludt(struct sccp_relay *r)
 {
@@ -232,6 +267,7 @@ static void t_ludt(struct sccp_relay *r)
 	rx(r, "LUDT for the local GT: delivered whole", &m);
 	rx_hex(r, "LUDT with its data length past the end: dropped",
 	       "13810f" "0700" "0a00" "0d00" "0000" "0443d20406" "0443bc2a08" "0901" "6206480401020304");
+	t_ludt_segments(r);
 }
 
 static void mk(struct sccp_msg *m, const char *cd_digits, uint8_t cd_ssn, const char *cg_digits, bool ret)
