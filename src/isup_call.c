@@ -904,8 +904,9 @@ static const struct osmo_fsm_state call_fsm_states[] = {
 				.action = call_fsm_action },
 	[ISUP_CST_RELEASING] = { .name = "RELEASING", .in_event_mask = ALL_EV, .out_state_mask = ALL_ST,
 				 .action = call_fsm_action },
-	/* an ended call's instance in the pool (isup_call_pool.c): no event, next state COLLECT */
-	[ISUP_CST_IDLE] = { .name = "IDLE", .out_state_mask = S(ISUP_CST_COLLECT) },
+	/* an ended call's instance in the pool (isup_call_pool.c): no event, and no state change out
+	 * (isup_call_obj_get() puts it back in COLLECT as a new instance) */
+	[ISUP_CST_IDLE] = { .name = "IDLE" },
 };
 
 struct osmo_fsm isup_call_fsm = {

@@ -94,7 +94,9 @@ struct isup_call *isup_call_obj_get(struct isup_relay *r)
 		call = llist_first_entry(&r->call_pool, struct isup_call, list);
 		llist_del(&call->list);
 		r->n_call_pool--;
-		osmo_fsm_inst_state_chg(call->fi, ISUP_CST_COLLECT, 0, 0);
+		/* back in COLLECT as a new instance starts there: without a state change (no timer
+		 * runs in IDLE, and a new instance logs none either) */
+		call->fi->state = ISUP_CST_COLLECT;
 	} else {
 		call = call_new(r);
 		if (!call)
