@@ -37,6 +37,7 @@ int isup_route_add(struct isup_relay *r, const char *prefix, const char *cgroup,
 		if (!rt)
 			return -ENOMEM;
 		OSMO_STRLCPY_ARRAY(rt->prefix, prefix);
+		rt->prefix_len = strlen(rt->prefix);
 		llist_add_tail(&rt->list, &r->routes);
 	}
 	osmo_talloc_replace_string(rt, &rt->cgroup, cgroup);
@@ -68,13 +69,12 @@ void isup_route_free_all(struct isup_relay *r)
 const struct isup_route *isup_route_lookup(struct isup_relay *r, const char *e164)
 {
 	const struct isup_route *rt, *best = NULL;
-	char national[NP700_NUM_MAXLEN + 1];
+	const char *national = np700_real_national(&r->g->plan, e164);
 	size_t best_len = 0;
 
 	/* operators write prefixes either way ("86138" or "138"): try both forms */
-	np700_real_format(&r->g->plan, e164, false, national, sizeof(national));
 	llist_for_each_entry(rt, &r->routes, list) {
-		size_t l = strlen(rt->prefix);
+		size_t l = rt->prefix_len;
 
 		if (l <= best_len)
 			continue;

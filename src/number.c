@@ -127,11 +127,16 @@ int np700_real_normalise(const struct np700_numplan *p, const char *digits, enum
 	return 0;
 }
 
+const char *np700_real_national(const struct np700_numplan *p, const char *e164)
+{
+	return e164 + prefix_len(e164, p->country_code);
+}
+
 enum np700_nature np700_real_format(const struct np700_numplan *p, const char *e164, bool international,
 				    char *out, size_t out_len)
 {
-	size_t k = international ? 0 : prefix_len(e164, p->country_code);
+	const char *nsn = international ? e164 : np700_real_national(p, e164);
 
-	osmo_strlcpy(out, e164 + k, out_len);
-	return k ? NP700_NAT_NATIONAL : NP700_NAT_INTERNATIONAL;
+	osmo_strlcpy(out, nsn, out_len);
+	return nsn != e164 ? NP700_NAT_NATIONAL : NP700_NAT_INTERNATIONAL;
 }

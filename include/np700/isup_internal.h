@@ -47,6 +47,7 @@ struct isup_cgroup {
 struct isup_route {
 	struct llist_head list;		/*!< in isup_relay.routes */
 	char prefix[NP700_NUM_MAXLEN + 1];
+	size_t prefix_len;
 	char *cgroup;			/*!< by name, so a route may be written before its group */
 	enum isup_route_format fmt;
 };

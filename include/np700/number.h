@@ -42,5 +42,9 @@ int np700_real_normalise(const struct np700_numplan *p, const char *digits, enum
 enum np700_nature np700_real_format(const struct np700_numplan *p, const char *e164, bool international,
 				    char *out, size_t out_len);
 
+/*! \a e164 after our country code if it begins with it (its national significant number), else
+ *  \a e164 itself: a pointer into \a e164, for comparing without a copy. */
+const char *np700_real_national(const struct np700_numplan *p, const char *e164);
+
 /*! Is \a digits a string of 1..max decimal digits? */
 bool np700_is_digits(const char *digits, size_t max);
