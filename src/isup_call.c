@@ -30,22 +30,18 @@ static const uint8_t number_params[] = {
 };
 
 /* What scrub() removes in its one pass: forward the connected number too (a calling number is
- * rewritten), backward the calling number (a connected number is rewritten). */
-static const struct isup_par_set *scrub_set(bool forward)
+ * rewritten), backward the calling number (a connected number is rewritten). Filled at start-up. */
+static struct isup_par_set scrub_fwd, scrub_bwd;
+
+static __attribute__((constructor)) void scrub_sets_init(void)
 {
-	static struct isup_par_set set[2];
-	static bool done;
 	uint8_t codes[ARRAY_SIZE(number_params) + 1];
 
-	if (!done) {
-		memcpy(codes, number_params, sizeof(number_params));
-		codes[ARRAY_SIZE(number_params)] = ISUP_PAR_CALLING;
-		isup_par_set_init(&set[0], codes, ARRAY_SIZE(codes));
-		codes[ARRAY_SIZE(number_params)] = ISUP_PAR_CONNECTED;
-		isup_par_set_init(&set[1], codes, ARRAY_SIZE(codes));
-		done = true;
-	}
-	return &set[forward];
+	memcpy(codes, number_params, sizeof(number_params));
+	codes[ARRAY_SIZE(number_params)] = ISUP_PAR_CONNECTED;
+	isup_par_set_init(&scrub_fwd, codes, ARRAY_SIZE(codes));
+	codes[ARRAY_SIZE(number_params)] = ISUP_PAR_CALLING;
+	isup_par_set_init(&scrub_bwd, codes, ARRAY_SIZE(codes));
 }
 
 /* Copy a string between two char arrays of the same size (numbers, order ids): a fixed-size copy
@@ -91,7 +87,7 @@ static int scrub(struct isup_call *call, struct isup_msg *m, bool forward)
 
 	if (!m->def)
 		return 0;
-	isup_msg_del_set(m, scrub_set(forward));
+	isup_msg_del_set(m, forward ? &scrub_fwd : &scrub_bwd);
 	if (forward) {
 		if (m->type == ISUP_MSGT_IAM || isup_msg_get(m, ISUP_PAR_CALLING)) {
 			if (call->d.show_callee[0])
