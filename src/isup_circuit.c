@@ -135,16 +135,24 @@ void isup_circuit_free_all(struct isup_relay *r)
 		isup_cgroup_free(cg);
 }
 
+struct isup_circuit *isup_cgroup_circuit(struct isup_cgroup *cg, uint16_t cic)
+{
+	if (!cg->circ || cic < cg->first || cic > cg->last)
+		return NULL;
+	return &cg->circ[cic - cg->first];
+}
+
 struct isup_circuit *isup_circuit_find(struct isup_relay *r, uint32_t pc, uint16_t cic, struct isup_cgroup **out)
 {
 	struct isup_cgroup *cg;
+	struct isup_circuit *c;
 
 	llist_for_each_entry(cg, &r->cgroups, list) {
-		if (cg->dpc != pc || !cg->circ || cic < cg->first || cic > cg->last)
+		if (cg->dpc != pc || !(c = isup_cgroup_circuit(cg, cic)))
 			continue;
 		if (out)
 			*out = cg;
-		return &cg->circ[cic - cg->first];
+		return c;
 	}
 	return NULL;
 }

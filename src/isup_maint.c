@@ -295,10 +295,8 @@ static int op_circuit(struct isup_relay *r, const char *cgroup, uint16_t cic, st
 	*cg = isup_cgroup_find(r, cgroup);
 	if (!*cg)
 		return -ENOENT;
-	if (!(*cg)->circ || cic < (*cg)->first || cic > (*cg)->last)
-		return -ERANGE;
-	*c = &(*cg)->circ[cic - (*cg)->first];
-	return 0;
+	*c = isup_cgroup_circuit(*cg, cic);
+	return *c ? 0 : -ERANGE;
 }
 
 int isup_relay_circuit_block(struct isup_relay *r, const char *cgroup, uint16_t cic, bool block)

@@ -342,9 +342,8 @@ void sccp_msg_init_unitdata(struct sccp_msg *m, const struct sccp_addr *called, 
 
 int sccp_msg_init_service(struct sccp_msg *svc, const struct sccp_msg *orig, enum sccp_return_cause cause)
 {
-	unsigned int i;
-
 	enum sccp_msg_type t;
+	unsigned int i;
 
 	switch (orig->type) {
 	case SCCP_MSGT_UDT:

@@ -237,6 +237,8 @@ struct isup_msg *isup_relay_msg_alloc(struct isup_relay *r);
 void isup_relay_msg_free(struct isup_relay *r, struct isup_msg *m);
 
 /* isup_circuit.c */
+/*! Circuit \a cic of \a cg, or NULL if it is not one of the group's. */
+struct isup_circuit *isup_cgroup_circuit(struct isup_cgroup *cg, uint16_t cic);
 /*! The group towards \a pc containing \a cic, and the circuit in it. */
 struct isup_circuit *isup_circuit_find(struct isup_relay *r, uint32_t pc, uint16_t cic, struct isup_cgroup **cg);
 /*! Seize an idle, unblocked circuit of \a cg for an outgoing call, preferring the ones np700

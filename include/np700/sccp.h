@@ -197,8 +197,7 @@ int sccp_msg_init_service(struct sccp_msg *svc, const struct sccp_msg *orig, enu
 /*! Whether the sender asked for the message back on error (UDT/XUDT/LUDT with return option). */
 static inline bool sccp_msg_return_on_error(const struct sccp_msg *m)
 {
-	return (m->type == SCCP_MSGT_UDT || m->type == SCCP_MSGT_XUDT || m->type == SCCP_MSGT_LUDT) &&
-	       (m->proto_class & SCCP_PCLASS_RETURN_ON_ERROR);
+	return !sccp_msgt_service(m->type) && (m->proto_class & SCCP_PCLASS_RETURN_ON_ERROR);
 }
 
 /* --- GT routing table (sccp_route.c) */
