@@ -79,7 +79,7 @@ static void setup(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t out[1024], out2[1024];
+	static uint8_t out[4608], out2[4608];	/* a canonical message re-encodes to its own size, up to max_len */
 	struct sccp_msg m, m2;
 	enum sccp_variant v;
 	int len, len2;
