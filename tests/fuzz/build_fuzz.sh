@@ -27,6 +27,7 @@ isup_fuzz)		corpus=isup		max_len=2000 ;;
 isup_relay_fuzz)	corpus=isup_relay	max_len=2000 ;;
 nb_fuzz)		corpus=nb		max_len=1300 ;;
 sccp_fuzz)		corpus=sccp		max_len=4200 ;;
+map_router_fuzz)	corpus=map_router	max_len=2000 ;;
 tcap_fuzz)		corpus=tcap		max_len=1024 ;;
 sms_fuzz)		corpus=sms		max_len=300 ;;
 vty_fuzz)		corpus=vty		max_len=4096 ;;
