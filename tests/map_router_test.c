@@ -25,11 +25,10 @@
 #include <np700/store.h>
 #include <np700/tcap.h>
 
+#include "map_net.h"
+
 #define NOW	1800000000
 
-#define OWN_PC	100
-#define STP_PC	200
-#define NP_GT	"8613900000700"		/* np700's GT */
 #define SMSC	"8613800100500"
 #define MSC_A	"8613900000111"
 #define MSC_B	"8613900000123"
@@ -289,19 +288,10 @@ static void flush(void)
 /* one SCCP UDT from the network into np700 */
 static void net_rx(const char *cd_gt, uint8_t cd_ssn, const char *cg_gt, uint8_t cg_ssn, struct msgb *tcap)
 {
-	struct sccp_addr cd, cg;
-	struct sccp_msg sm;
-	uint8_t buf[300];
-	int len;
+	int rc = map_net_udt_rx(relay, cd_gt, cd_ssn, cg_gt, cg_ssn, msgb_data(tcap), msgb_length(tcap));
 
-	sccp_addr_set_gt(&cd, 0, cd_gt[0] == '7' ? 3 : 4, cd_gt, cd_ssn);
-	sccp_addr_set_gt(&cg, 0, 4, cg_gt, cg_ssn);
-	sccp_msg_init_unitdata(&sm, &cd, &cg, msgb_data(tcap), msgb_length(tcap), false);
-	len = sccp_msg_encode_buf(buf, sizeof(buf), &sm, SCCP_VAR_ITU);
-	if (len < 0)
-		printf("  !! encode %d\n", len);
-	else
-		sccp_relay_rx(relay, STP_PC, OWN_PC, 0, buf, len);
+	if (rc < 0)
+		printf("  !! encode %d\n", rc);
 	msgb_free(tcap);
 	flush();
 }
@@ -311,26 +301,6 @@ static struct msgb *new_msg(void)
 	return msgb_alloc(1024, "test");
 }
 
-static struct tcap_tid tid(uint32_t v)
-{
-	struct tcap_tid t;
-
-	tcap_tid_set(&t, v);
-	return t;
-}
-
-/* a Begin with one Invoke in application context ac / version (version 1: no dialogue portion) */
-static struct msgb *begin(uint32_t otid, int ac, int version, int op, struct msgb *par)
-{
-	struct msgb *msg = new_msg();
-	struct tcap_tid t = tid(otid);
-	struct tcap_oid acn;
-
-	map_acn(&acn, ac, version);
-	tcap_enc_begin_invoke(msg, &t, version >= 2 ? &acn : NULL, 1, op, msgb_data(par), msgb_length(par));
-	msgb_free(par);
-	return msg;
-}
 
 static struct msgb *end_result(int op, struct msgb *par, bool aare, int ac, int version)
 {
@@ -403,7 +373,7 @@ static void sri_sm_rx(uint32_t otid, const char *x)
 
 	map_enc_sri_sm(p, MAP_TON_NATIONAL, MAP_NPI_ISDN, x, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
 	answer_op = MAP_OP_SEND_ROUTING_INFO_FOR_SM;
-	net_rx(x, 6, SMSC, 8, begin(otid, MAP_AC_SHORT_MSG_GATEWAY, 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
+	net_rx(x, 6, SMSC, 8, map_net_begin(otid, MAP_AC_SHORT_MSG_GATEWAY, 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
 }
 
 static void smsc_sri_sm(uint32_t otid, const char *x)
@@ -430,7 +400,7 @@ static void smsc_mt(uint32_t otid, int version, const char *imsi, const char *fr
 	       from, more ? " more" : "");
 	map_enc_fwd_sm(p, imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, more);
 	answer_op = version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM;
-	net_rx(NP_GT, 8, SMSC, 8, begin(otid, MAP_AC_SHORT_MSG_MT_RELAY, version,
+	net_rx(NP_GT, 8, SMSC, 8, map_net_begin(otid, MAP_AC_SHORT_MSG_MT_RELAY, version,
 					version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM, p));
 }
 
@@ -500,8 +470,6 @@ static void setup(void)
 	struct np700_store_cfg cfg = {
 		.path = dir, .map_size = 16 << 20, .max_pairs_per_x = 100, .plan = &np700_numplan_default,
 	};
-	struct sccp_route rt = { 0 };
-
 	if (np700_store_open(ctx, &cfg, &st)) {
 		printf("store open failed\n");
 		exit(1);
@@ -514,21 +482,7 @@ static void setup(void)
 	g.plan = np700_numplan_default;
 	g.store = st;
 
-	relay = sccp_relay_alloc(ctx, 0);
-	sccp_relay_set_variant(relay, SCCP_VAR_ITU);
-	sccp_relay_set_own_pc(relay, OWN_PC);
-	sccp_relay_set_tx_cb(relay, tx_cb, NULL);
-	sccp_relay_add_local_gt(relay, NP_GT);
-	/* X's GT leads to np700 itself; everything else to the STP */
-	OSMO_STRLCPY_ARRAY(rt.prefix, "700");
-	rt.pc = OWN_PC;
-	sccp_route_add(sccp_relay_routes(relay), &rt);
-	OSMO_STRLCPY_ARRAY(rt.prefix, "86");
-	rt.pc = STP_PC;
-	sccp_route_add(sccp_relay_routes(relay), &rt);
-
-	mr = map_router_alloc(&g, relay);
-	map_router_start(mr);
+	mr = map_net_setup(ctx, &g, tx_cb, &relay);
 	map_router_set_cdr_hook(mr, cdr_hook, NULL);
 }
 
@@ -547,12 +501,12 @@ static void test_sri(void)
 		map_enc_sri(p, 3, MAP_TON_NATIONAL, MAP_NPI_ISDN, xs[i], "8613900000999");
 		answer_op = MAP_OP_SEND_ROUTING_INFO;
 		net_rx(strlen(xs[i]) == 15 ? xs[i] : X1, 6, "8613900000999", 8,
-		       begin(0x100 + i, MAP_AC_LOC_INFO_RETRIEVAL, 3, MAP_OP_SEND_ROUTING_INFO, p));
+		       map_net_begin(0x100 + i, MAP_AC_LOC_INFO_RETRIEVAL, 3, MAP_OP_SEND_ROUTING_INFO, p));
 	}
 	p = new_msg();
 	printf("GMSC: SRI v2 MSISDN=%s\n", X1);
 	map_enc_sri(p, 2, MAP_TON_NATIONAL, MAP_NPI_ISDN, X1, NULL);
-	net_rx(X1, 6, "8613900000999", 8, begin(0x110, MAP_AC_LOC_INFO_RETRIEVAL, 2, MAP_OP_SEND_ROUTING_INFO, p));
+	net_rx(X1, 6, "8613900000999", 8, map_net_begin(0x110, MAP_AC_LOC_INFO_RETRIEVAL, 2, MAP_OP_SEND_ROUTING_INFO, p));
 
 	printf("routing-number-prefix 9: %d; 99: %d\n", map_router_check_rn_prefix("9", 15),
 	       map_router_check_rn_prefix("99", 15));
@@ -560,7 +514,7 @@ static void test_sri(void)
 	p = new_msg();
 	printf("GMSC: SRI v3 MSISDN=%s\n", X1);
 	map_enc_sri(p, 3, MAP_TON_NATIONAL, MAP_NPI_ISDN, X1, "8613900000999");
-	net_rx(X1, 6, "8613900000999", 8, begin(0x111, MAP_AC_LOC_INFO_RETRIEVAL, 3, MAP_OP_SEND_ROUTING_INFO, p));
+	net_rx(X1, 6, "8613900000999", 8, map_net_begin(0x111, MAP_AC_LOC_INFO_RETRIEVAL, 3, MAP_OP_SEND_ROUTING_INFO, p));
 	map_router_cfg(mr)->rn_prefix[0] = '\0';
 }
 
@@ -620,7 +574,7 @@ static void test_mt(void)
 		ber_put_int(p, BER_ID_ENUMERATED, 1);
 		ber_close(p, mark, BER_ID_SEQUENCE);
 		answer_op = 47;
-		net_rx(X1, 6, SMSC, 8, begin(0x258, MAP_AC_SHORT_MSG_GATEWAY, 3, 47, p));
+		net_rx(X1, 6, SMSC, 8, map_net_begin(0x258, MAP_AC_SHORT_MSG_GATEWAY, 3, 47, p));
 	}
 
 	printf("\n== MSC error\n");
@@ -705,7 +659,7 @@ static void test_mt(void)
 	hlr_answers(B, IMSI_B, MSC_B);
 	{
 		struct msgb *msg = new_msg();
-		struct tcap_tid mine = tid(0x5b1);
+		struct tcap_tid mine = map_net_tid(0x5b1);
 		struct tcap_oid acn;
 
 		printf("MSC: Continue with result (ready for more)\n");
@@ -715,7 +669,7 @@ static void test_mt(void)
 	}
 	{
 		struct msgb *msg = new_msg(), *p = new_msg();
-		struct tcap_tid mine = tid(0x2b1);
+		struct tcap_tid mine = map_net_tid(0x2b1);
 		uint8_t ui[64];
 		size_t n = deliver(ui, A, SMS_TON_INTERNATIONAL, 8, 2, 2, false);
 
@@ -739,7 +693,7 @@ static void test_mt(void)
 static void smsc_next_part(uint32_t otid, int seq, bool more)
 {
 	struct msgb *msg = new_msg(), *p = new_msg();
-	struct tcap_tid mine = tid(otid);
+	struct tcap_tid mine = map_net_tid(otid);
 	uint8_t ui[64];
 	size_t n = deliver(ui, A, SMS_TON_INTERNATIONAL, 9, seq, 3, more);
 
@@ -785,7 +739,7 @@ static void mo(uint32_t otid, const char *from, const char *to)
 	ber_put_tlv(p, BER_ID_OCTETSTRING, ui, n);
 	ber_close(p, mark, BER_ID_SEQUENCE);
 	answer_op = MAP_OP_MO_FORWARD_SM;
-	net_rx(NP_GT, 8, MSC_A, 8, begin(otid, MAP_AC_SHORT_MSG_MO_RELAY, 3, MAP_OP_MO_FORWARD_SM, p));
+	net_rx(NP_GT, 8, MSC_A, 8, map_net_begin(otid, MAP_AC_SHORT_MSG_MO_RELAY, 3, MAP_OP_MO_FORWARD_SM, p));
 }
 
 static void test_mo(void)
@@ -817,7 +771,7 @@ static void test_mo(void)
 static void test_bad(void)
 {
 	struct msgb *msg;
-	struct tcap_tid t = tid(0x400);
+	struct tcap_tid t = map_net_tid(0x400);
 
 	printf("\n== bad input\n");
 	printf("Begin with garbage after the otid\n");
@@ -837,7 +791,7 @@ static void test_bad(void)
 	printf("Continue for a dialogue np700 does not have\n");
 	msg = new_msg();
 	{
-		struct tcap_tid o = tid(0x401), d = tid(0x7777);
+		struct tcap_tid o = map_net_tid(0x401), d = map_net_tid(0x7777);
 
 		tcap_enc_continue_invoke(msg, &o, &d, 1, 44, (uint8_t[]){ 0x30, 0x00 }, 2);
 	}
@@ -889,13 +843,13 @@ static void test_mutations(void)
 		struct msgb *q = new_msg(), *b;
 
 		map_enc_fwd_sm(q, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, un, true);
-		b = begin(0x602, MAP_AC_SHORT_MSG_MT_RELAY, 3, MAP_OP_MT_FORWARD_SM, q);
+		b = map_net_begin(0x602, MAP_AC_SHORT_MSG_MT_RELAY, 3, MAP_OP_MT_FORWARD_SM, q);
 		memcpy(seeds[0], msgb_data(b), msgb_length(b));
 		seed_len[0] = msgb_length(b);
 		msgb_free(b);
 		q = new_msg();
 		map_enc_sri_sm(q, MAP_TON_NATIONAL, MAP_NPI_ISDN, X1, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
-		b = begin(0x603, MAP_AC_SHORT_MSG_GATEWAY, 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, q);
+		b = map_net_begin(0x603, MAP_AC_SHORT_MSG_GATEWAY, 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, q);
 		memcpy(seeds[1], msgb_data(b), msgb_length(b));
 		seed_len[1] = msgb_length(b);
 		msgb_free(b);

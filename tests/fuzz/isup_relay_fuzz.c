@@ -28,32 +28,7 @@
 #include <np700/isup_relay.h>
 #include <np700/isup_internal.h>
 
-/* AXB: A 8613800138000 <-> B 8613912345678 on any X; callers of 86137... are refused */
-int np700_decide_ex(struct np700_store *st, const char *dialled, const char *caller, enum np700_service svc,
-		    time_t now, unsigned int flags, struct np700_decision *out)
-{
-	memset(out, 0, sizeof(*out));
-	OSMO_STRLCPY_ARRAY(out->x, dialled);
-	if (!caller[0] || !strncmp(caller, "86137", 5)) {
-		out->reject = NP700_REJ_CALLER_NOT_ALLOWED;
-		return 0;
-	}
-	OSMO_STRLCPY_ARRAY(out->connect_to, caller[strlen(caller) - 1] & 1 ? "8613912345678" : "8613800138000");
-	OSMO_STRLCPY_ARRAY(out->show_callee, dialled);
-	OSMO_STRLCPY_ARRAY(out->show_caller, dialled);
-	out->max_duration_s = 100;
-	return 0;
-}
-
-void np700_decision_note_call(struct np700_store *st, const struct np700_decision *d, const char *caller,
-			      time_t now)
-{
-}
-
-int cdr_write(struct cdr_writer *w, const struct cdr_record *r, time_t now)
-{
-	return 0;
-}
+#include "decide_stub.h"
 
 static int tx(void *priv, uint32_t opc, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len)
 {

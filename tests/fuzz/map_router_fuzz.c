@@ -5,9 +5,8 @@
  *    a raw SCCP input it relays by GT) is TCAP that decodes;
  *  - once every timeout has run out, no correlation, no relayed dialogue and no timer is left,
  *    and the talloc block count is back where it was before the input.
- * The store is stubbed (as in isup_relay_fuzz): X in 7001... belongs to a customer, bound when its
- * last digit is odd; on any X the decision connects A 8613800138000 to B 8613912345678 and anyone
- * else to A, and refuses callers of 86137...
+ * The store is stubbed: X in 7001... belongs to a customer, bound when its last digit is odd; the
+ * decision and the record writer are decide_stub.h's, as in isup_relay_fuzz.
  *
  * Input: records of [op][len][bytes]. op bit 7: 20 s pass first; bits 0-3: what to send —
  *  0 the bytes as an SCCP message from the STP;      1 the bytes as TCAP from the SMSC (SSN 8,
@@ -29,8 +28,6 @@
 #include <osmocom/core/utils.h>
 
 #include <np700/ber.h>
-#include <np700/cdr.h>
-#include <np700/decision.h>
 #include <np700/logging.h>
 #include <np700/map.h>
 #include <np700/map_router.h>
@@ -40,37 +37,14 @@
 #include <np700/store.h>
 #include <np700/tcap.h>
 
-#define OWN_PC	100
-#define STP_PC	200
-#define NP_GT	"8613900000700"
+#include "../map_net.h"
+#include "decide_stub.h"
+
 #define SMSC	"8613800100500"
 #define MSC	"8613900000123"
 #define GMSC	"8613900000999"
-#define A	"8613800138000"
-#define B	"8613912345678"
 
-/* --- the store and the records, stubbed */
-
-int np700_decide_ex(struct np700_store *st, const char *dialled, const char *caller, enum np700_service svc,
-		    time_t now, unsigned int flags, struct np700_decision *out)
-{
-	memset(out, 0, sizeof(*out));
-	OSMO_STRLCPY_ARRAY(out->x, dialled);
-	if (!caller[0] || !strncmp(caller, "86137", 5)) {
-		out->reject = NP700_REJ_CALLER_NOT_ALLOWED;
-		return 0;
-	}
-	OSMO_STRLCPY_ARRAY(out->connect_to, strcmp(caller, A) ? A : B);
-	OSMO_STRLCPY_ARRAY(out->show_callee, dialled);
-	OSMO_STRLCPY_ARRAY(out->show_caller, dialled);
-	out->binding_id = 1;
-	return 0;
-}
-
-void np700_decision_note_call(struct np700_store *st, const struct np700_decision *d, const char *caller,
-			      time_t now)
-{
-}
+/* --- the rest of the store, stubbed */
 
 int np700_store_pool_owner(struct np700_store *st, const char *x, uint32_t *customer_id)
 {
@@ -89,15 +63,10 @@ int np700_store_customer_get(struct np700_store *st, uint32_t id, struct np700_c
 
 int np700_store_binding_list_number(struct np700_store *st, const char *x, np700_binding_cb cb, void *data)
 {
-	static struct np700_binding b = { .id = 1, .mode = NP700_MODE_AXB, .a = A, .b = B };
+	static struct np700_binding b = { .id = 1, .mode = NP700_MODE_AXB, .a = STUB_A, .b = STUB_B };
 	size_t n = strlen(x);
 
 	return n && (x[n - 1] & 1) ? cb(&b, data) : 0;
-}
-
-int cdr_write(struct cdr_writer *w, const struct cdr_record *r, time_t now)
-{
-	return 0;
 }
 
 /* --- what np700 sends */
@@ -149,25 +118,9 @@ static struct np700 g;
 static struct sccp_relay *relay;
 static struct map_router *mr;
 
-static void udt_rx(const char *cd_gt, uint8_t cd_ssn, const char *cg_gt, uint8_t cg_ssn, const uint8_t *tcap,
-		   size_t len)
-{
-	struct sccp_addr cd, cg;
-	struct sccp_msg sm;
-	uint8_t buf[600];
-	int n;
-
-	sccp_addr_set_gt(&cd, 0, cd_gt[0] == '7' ? 3 : 4, cd_gt, cd_ssn);
-	sccp_addr_set_gt(&cg, 0, 4, cg_gt, cg_ssn);
-	sccp_msg_init_unitdata(&sm, &cd, &cg, tcap, len, false);
-	n = sccp_msg_encode_buf(buf, sizeof(buf), &sm, SCCP_VAR_ITU);
-	if (n > 0)
-		sccp_relay_rx(relay, STP_PC, OWN_PC, 0, buf, n);
-}
-
 static void msg_rx(const char *cd_gt, uint8_t cd_ssn, const char *cg_gt, uint8_t cg_ssn, struct msgb *tcap)
 {
-	udt_rx(cd_gt, cd_ssn, cg_gt, cg_ssn, msgb_data(tcap), msgb_length(tcap));
+	map_net_udt_rx(relay, cd_gt, cd_ssn, cg_gt, cg_ssn, msgb_data(tcap), msgb_length(tcap));
 	msgb_free(tcap);
 }
 
@@ -196,31 +149,11 @@ static uint32_t rd32(struct rd *r)
 
 static const char *const xs[] = { "700100000000001", "700100000000002", "700900000000001", "70010000000000",
 				  "8670010000000003", "0700100000000005" };
-static const char *const senders[] = { A, B, "8613700000003", "13800138000", "" };
+static const char *const senders[] = { STUB_A, STUB_B, "8613700000003", "13800138000", "" };
 
 static const char *pick(struct rd *r, const char *const *list, size_t n)
 {
 	return list[rd8(r) % n];
-}
-
-static struct tcap_tid tid(uint32_t v)
-{
-	struct tcap_tid t;
-
-	tcap_tid_set(&t, v);
-	return t;
-}
-
-static struct msgb *begin(uint32_t otid, int ac, int version, int op, struct msgb *par)
-{
-	struct msgb *msg = msgb_alloc(1024, "fuzz");
-	struct tcap_tid t = tid(otid);
-	struct tcap_oid acn;
-
-	map_acn(&acn, ac, version);
-	tcap_enc_begin_invoke(msg, &t, version >= 2 ? &acn : NULL, 1, op, msgb_data(par), msgb_length(par));
-	msgb_free(par);
-	return msg;
 }
 
 /* an SMS-DELIVER from \a oa, maybe one part of a concatenated message */
@@ -269,7 +202,7 @@ static void op_sri_sm(struct rd *r)
 	map_enc_sri_sm(p, f & 1 ? MAP_TON_INTERNATIONAL : MAP_TON_NATIONAL, MAP_NPI_ISDN, x, f & 2,
 		       MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
 	msg_rx(x[0] == '7' ? x : NP_GT, 6, SMSC, 8,
-	       begin(rd32(r), MAP_AC_SHORT_MSG_GATEWAY, 1 + (f >> 2) % 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
+	       map_net_begin(rd32(r), MAP_AC_SHORT_MSG_GATEWAY, 1 + (f >> 2) % 3, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
 }
 
 static void op_mt(struct rd *r)
@@ -278,7 +211,7 @@ static void op_mt(struct rd *r)
 	int version = 2 + rd8(r) % 2;
 
 	mt_fsm(r, p);
-	msg_rx(NP_GT, 8, SMSC, 8, begin(rd32(r), MAP_AC_SHORT_MSG_MT_RELAY, version,
+	msg_rx(NP_GT, 8, SMSC, 8, map_net_begin(rd32(r), MAP_AC_SHORT_MSG_MT_RELAY, version,
 					version >= 3 ? MAP_OP_MT_FORWARD_SM : MAP_OP_FORWARD_SM, p));
 }
 
@@ -287,7 +220,7 @@ static void answer(struct rd *r, const struct tcap_tid *dtid, const char *from, 
 		   struct msgb *res)
 {
 	struct msgb *msg = msgb_alloc(1024, "fuzz");
-	struct tcap_tid mine = tid(rd32(r));
+	struct tcap_tid mine = map_net_tid(rd32(r));
 	struct tcap_oid acn;
 	uint8_t f = rd8(r);
 	int version = 2 + (f >> 4) % 2;
@@ -333,7 +266,8 @@ static void op_hlr(struct rd *r)
 
 	snprintf(imsi, sizeof(imsi), "4600022%08u", rd32(r) % 100000000);
 	map_enc_sri_sm_res(res, imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, rd8(r) & 1 ? MSC : "", NULL);
-	answer(r, &hlr_dtid, rd8(r) & 1 ? A : B, 6, MAP_AC_SHORT_MSG_GATEWAY, MAP_OP_SEND_ROUTING_INFO_FOR_SM, res);
+	answer(r, &hlr_dtid, rd8(r) & 1 ? STUB_A : STUB_B, 6, MAP_AC_SHORT_MSG_GATEWAY,
+	       MAP_OP_SEND_ROUTING_INFO_FOR_SM, res);
 }
 
 static void op_msc(struct rd *r)
@@ -344,7 +278,7 @@ static void op_msc(struct rd *r)
 static void op_smsc_next(struct rd *r)
 {
 	struct msgb *msg = msgb_alloc(1024, "fuzz"), *p = msgb_alloc(1024, "fuzz");
-	struct tcap_tid mine = tid(rd32(r));
+	struct tcap_tid mine = map_net_tid(rd32(r));
 
 	mt_fsm(r, p);
 	tcap_enc_continue_invoke(msg, &mine, &smsc_dtid, 2, MAP_OP_MT_FORWARD_SM, msgb_data(p), msgb_length(p));
@@ -367,14 +301,14 @@ static void op_mo(struct rd *r)
 	memcpy(ui + n, "\x00\x04\x02hi", 5);
 	n += 5;
 	nsca = map_addr_encode(sca, sizeof(sca), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
-	noa = map_addr_encode(oa, sizeof(oa), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, from[0] ? from : A);
+	noa = map_addr_encode(oa, sizeof(oa), MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, from[0] ? from : STUB_A);
 	ber_open(p, &mark);
 	ber_put_tlv(p, BER_ID(2, 0, 4), sca, nsca);
 	ber_put_tlv(p, BER_ID(2, 0, 2), oa, noa);
 	ber_put_tlv(p, BER_ID_OCTETSTRING, ui, n);
 	ber_close(p, mark, BER_ID_SEQUENCE);
 	version = 2 + rd8(r) % 2;
-	msg_rx(NP_GT, 8, MSC, 8, begin(rd32(r), MAP_AC_SHORT_MSG_MO_RELAY, version, MAP_OP_MO_FORWARD_SM, p));
+	msg_rx(NP_GT, 8, MSC, 8, map_net_begin(rd32(r), MAP_AC_SHORT_MSG_MO_RELAY, version, MAP_OP_MO_FORWARD_SM, p));
 }
 
 static void op_sri(struct rd *r)
@@ -384,7 +318,7 @@ static void op_sri(struct rd *r)
 	int version = 1 + rd8(r) % 3;
 
 	map_enc_sri(p, version, MAP_TON_NATIONAL, MAP_NPI_ISDN, x, version >= 3 ? GMSC : NULL);
-	msg_rx(x[0] == '7' ? x : NP_GT, 6, GMSC, 8, begin(rd32(r), MAP_AC_LOC_INFO_RETRIEVAL, version,
+	msg_rx(x[0] == '7' ? x : NP_GT, 6, GMSC, 8, map_net_begin(rd32(r), MAP_AC_LOC_INFO_RETRIEVAL, version,
 							  MAP_OP_SEND_ROUTING_INFO, p));
 }
 
@@ -402,7 +336,7 @@ static void op_hostile_comp(struct rd *r)
 	tcap_msg_init(&m, types[rd8(r) % ARRAY_SIZE(types)]);
 	m.dtid = last_dtid;
 	if (m.type == TCAP_CONTINUE)
-		m.otid = tid(rd32(r));
+		m.otid = map_net_tid(rd32(r));
 	m.num_comp = m.type == TCAP_ABORT ? 0 : 1 + rd8(r) % 2;
 	for (i = 0; i < m.num_comp; i++) {
 		struct tcap_component *c = &m.comp[i];
@@ -442,7 +376,6 @@ static void pass(unsigned int s)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct sccp_route rt = { 0 };
 	unsigned int i;
 
 	ctx = talloc_named_const(NULL, 0, "map_router_fuzz");
@@ -461,20 +394,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	g.plan = np700_numplan_default;
 	/* any non-NULL store: the stubs never look at it */
 	g.store = (struct np700_store *)&g;
-	relay = sccp_relay_alloc(ctx, 0);
-	sccp_relay_set_variant(relay, SCCP_VAR_ITU);
-	sccp_relay_set_own_pc(relay, OWN_PC);
-	sccp_relay_set_tx_cb(relay, tx_cb, NULL);
-	sccp_relay_add_local_gt(relay, NP_GT);
-	/* X's GT leads to np700 itself; everything else to the STP */
-	OSMO_STRLCPY_ARRAY(rt.prefix, "700");
-	rt.pc = OWN_PC;
-	sccp_route_add(sccp_relay_routes(relay), &rt);
-	OSMO_STRLCPY_ARRAY(rt.prefix, "86");
-	rt.pc = STP_PC;
-	sccp_route_add(sccp_relay_routes(relay), &rt);
-	mr = map_router_alloc(&g, relay);
-	map_router_start(mr);
+	mr = map_net_setup(ctx, &g, tx_cb, &relay);
 	return 0;
 }
 
@@ -502,7 +422,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sccp_relay_rx(relay, STP_PC, OWN_PC, 0, r.p, r.n);
 			break;
 		case 1:
-			udt_rx(NP_GT, op & 0x10 ? 6 : 8, SMSC, 8, r.p, r.n);
+			map_net_udt_rx(relay, NP_GT, op & 0x10 ? 6 : 8, SMSC, 8, r.p, r.n);
 			break;
 		case 2:
 			op_sri_sm(&r);
