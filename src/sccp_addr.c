@@ -45,9 +45,34 @@ const struct value_string sccp_gti_names[] = {
 	{ 0, NULL }
 };
 
-static unsigned int pc_octets(enum sccp_variant v)
+unsigned int sccp_pc_octets(enum sccp_variant v)
 {
 	return v == SCCP_VAR_CHINA ? 3 : 2;
+}
+
+/* Q.713 3.4.2.1 (ITU: 14 bits, the two bits above are spare), YDN 038 (China: 24 bits); least
+ * significant octet first in both */
+uint32_t sccp_pc_get(const uint8_t *p, enum sccp_variant v, uint8_t *spare)
+{
+	if (v == SCCP_VAR_CHINA) {
+		*spare = 0;
+		return p[0] | (p[1] << 8) | (p[2] << 16);
+	}
+	*spare = p[1] >> 6;
+	return p[0] | ((p[1] & 0x3f) << 8);
+}
+
+int sccp_pc_put(uint8_t *p, uint32_t pc, uint8_t spare, enum sccp_variant v)
+{
+	if (pc > (v == SCCP_VAR_CHINA ? 0xffffffu : 0x3fffu))
+		return -EINVAL;
+	p[0] = pc & 0xff;
+	p[1] = (pc >> 8) & 0xff;
+	if (v == SCCP_VAR_CHINA)
+		p[2] = (pc >> 16) & 0xff;
+	else
+		p[1] |= (spare & 3) << 6;
+	return sccp_pc_octets(v);
 }
 
 /* Whether the GT carries its own odd/even information (GTI 1, and GTI 3/4 with a BCD scheme). */
@@ -62,7 +87,7 @@ static size_t addr_len(const struct sccp_addr *a, enum sccp_variant v, size_t nd
 	static const uint8_t gt_hdr[] = { 0, 1, 1, 2, 3 };
 	unsigned int hdr = a->gti < ARRAY_SIZE(gt_hdr) ? gt_hdr[a->gti] : 0;
 
-	return 1 + (a->pc_present ? pc_octets(v) : 0) + (a->ssn_present ? 1 : 0) + hdr + (ndig + 1) / 2;
+	return 1 + (a->pc_present ? sccp_pc_octets(v) : 0) + (a->ssn_present ? 1 : 0) + hdr + (ndig + 1) / 2;
 }
 
 static int fail(const char **err, const char *why)
@@ -89,15 +114,10 @@ int sccp_addr_parse(struct sccp_addr *a, const uint8_t *buf, size_t len, enum sc
 	a->pc_present = ai & AI_PC;
 
 	if (a->pc_present) {
-		if (len - pos < pc_octets(v))
+		if (len - pos < sccp_pc_octets(v))
 			return fail(err, "address truncated in point code");
-		if (v == SCCP_VAR_CHINA) {
-			a->pc = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16);
-		} else {
-			a->pc = buf[pos] | ((buf[pos + 1] & 0x3f) << 8);
-			a->pc_spare = buf[pos + 1] >> 6;
-		}
-		pos += pc_octets(v);
+		a->pc = sccp_pc_get(buf + pos, v, &a->pc_spare);
+		pos += sccp_pc_octets(v);
 	}
 	if (a->ssn_present) {
 		if (len - pos < 1)
@@ -190,18 +210,11 @@ int sccp_addr_encode(uint8_t *buf, size_t size, const struct sccp_addr *a, enum 
 	buf[pos++] = (a->national ? AI_NATIONAL : 0) | (a->route_on_ssn ? AI_ROUTE_SSN : 0) |
 		     (a->gti << AI_GTI_SHIFT) | (a->ssn_present ? AI_SSN : 0) | (a->pc_present ? AI_PC : 0);
 	if (a->pc_present) {
-		if (v == SCCP_VAR_CHINA) {
-			if (a->pc > 0xffffff)
-				return -EINVAL;
-			buf[pos++] = a->pc & 0xff;
-			buf[pos++] = (a->pc >> 8) & 0xff;
-			buf[pos++] = (a->pc >> 16) & 0xff;
-		} else {
-			if (a->pc > 0x3fff)
-				return -EINVAL;
-			buf[pos++] = a->pc & 0xff;
-			buf[pos++] = ((a->pc >> 8) & 0x3f) | ((a->pc_spare & 3) << 6);
-		}
+		int n = sccp_pc_put(buf + pos, a->pc, a->pc_spare, v);
+
+		if (n < 0)
+			return n;
+		pos += n;
 	}
 	if (a->ssn_present)
 		buf[pos++] = a->ssn;

@@ -57,6 +57,10 @@ static const struct rate_ctr_desc sccp_ctr_desc[] = {
 	[SCCP_CTR_REASS_FAIL] = { "seg:reass_fail", "Segments out of sequence, unknown or too many" },
 	[SCCP_CTR_REASS_TIMEOUT] = { "seg:reass_timeout", "Reassemblies given up when T(reass) expired" },
 	[SCCP_CTR_SEG_TX] = { "seg:tx", "XUDT segments sent for long messages of local users" },
+	[SCCP_CTR_SCMG_RX] = { "scmg:rx", "SCCP management messages received" },
+	[SCCP_CTR_SCMG_BAD] = { "scmg:rx_bad", "SCCP management messages malformed, unknown or returned" },
+	[SCCP_CTR_SCMG_TX_SSA] = { "scmg:tx_ssa", "SSA sent in answer to a subsystem status test" },
+	[SCCP_CTR_SCMG_SST_OTHER] = { "scmg:sst_other", "SSTs for a subsystem not of this node, not answered" },
 };
 
 static const struct rate_ctr_group_desc sccp_ctrg_desc = {
@@ -281,7 +285,8 @@ static int route_called(struct sccp_relay *r, struct sccp_addr *a, struct dest *
 	}
 
 local:
-	if (!a->ssn_present || a->ssn == 0 || !sccp_relay_is_local_ssn(r, a->ssn))
+	/* SCCP management (SSN 1) is always there: it is this SCCP */
+	if (!a->ssn_present || a->ssn == 0 || (a->ssn != SCCP_SSN_SCMG && !sccp_relay_is_local_ssn(r, a->ssn)))
 		return SCCP_CAUSE_UNEQUIPPED_USER;
 	d->local = true;
 	d->ssn = a->ssn;
@@ -378,6 +383,8 @@ static int deliver_local(struct sccp_relay *r, const struct sccp_msg *m, uint32_
 		.msg = m, .data = m->data, .data_len = m->data_len,
 	};
 
+	if (ssn == SCCP_SSN_SCMG)
+		return sccp_scmg_rx(r, &ind);
 	/* a service message is delivered as it is: it carries at most the first segment's data */
 	if ((m->type == SCCP_MSGT_XUDT || m->type == SCCP_MSGT_LUDT) && m->seg_present &&
 	    !(m->seg.first && m->seg.remaining == 0))

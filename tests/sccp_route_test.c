@@ -349,6 +349,27 @@ static void t_segments(struct sccp_relay *r)
 	osmo_gettimeofday_override = false;
 }
 
+/* SCCP management: SST/SSA octets written by hand (Q.713 5.1: format identifier, affected SSN,
+ * affected PC least significant octet first, SMI), addresses RI=SSN with PC and SSN 1 */
+static void t_scmg(struct sccp_relay *r)
+{
+	printf("=== SCCP management\n");
+	/* UDT class 0, called PC 50 SSN 1, calling PC 1000 SSN 1, SST for SSN 6 at PC 50 */
+	rx_hex(r, "SST for local SSN 6: SSA back to PC 1000",
+	       "090003070b04433200010443e80301050306320000");
+	rx_hex(r, "SST for SSN 1 (SCMG itself): SSA", "090003070b04433200010443e80301050301320000");
+	rx_hex(r, "SST for SSN 7 (not local): no answer", "090003070b04433200010443e80301050307320000");
+	rx_hex(r, "SST for SSN 6 at PC 51: no answer", "090003070b04433200010443e80301050306330000");
+	rx_hex(r, "SST truncated: dropped", "090003070b04433200010443e803010403063200");
+	rx_hex(r, "SST with an octet too many: dropped", "090003070b04433200010443e8030106030632000000");
+	rx_hex(r, "unknown format identifier 0xfd: dropped", "090003070b04433200010443e8030105fd06320000");
+	rx_hex(r, "SSP for SSN 6 at PC 1000: logged", "090003070b04433200010443e80301050206e80300");
+	rx_hex(r, "SSC for SSN 6 at PC 1000, level 3: logged", "090003070b04433200010443e80301060606e8030003");
+	rx_hex(r, "UDTS for SSN 1: dropped", "0a0103070b04433200010443e80301050106320000");
+	/* SST with return option: the SSA still goes without */
+	rx_hex(r, "SST, class 0 with return option: SSA without", "098003070b04433200010443e80301050308320000");
+}
+
 static void t_relay(void)
 {
 	struct sccp_relay *r = sccp_relay_alloc(ctx, 0);
@@ -481,6 +502,7 @@ static void t_relay(void)
 	printf("  send without route -> %d\n", sccp_relay_send(r, &m, 3));
 
 	t_segments(r);
+	t_scmg(r);
 
 	sccp_relay_set_variant(r, SCCP_VAR_CHINA);
 	mk(&m, "8613812345678", 7, "8613900099", true);
@@ -493,6 +515,8 @@ static void t_relay(void)
 	m.calling.pc_present = true;
 	m.calling.pc = 0x123456;
 	rx(r, "China: no route, UDTS to the calling PC", &m);
+	/* called PC 50 SSN 1, calling PC 0x123456 SSN 1; SST for SSN 8 at PC 50, 3-octet PC */
+	rx_hex(r, "China: SST for SSN 8, SSA with a 3-octet PC", "090003080d05433200000105435634120106030832000000");
 
 	printf("=== counters\n");
 	g = sccp_relay_ctrs(r);

@@ -175,6 +175,13 @@ char *sccp_addr_name_buf(char *buf, size_t size, const struct sccp_addr *a, enum
 char *sccp_pc_name_buf(char *buf, size_t size, uint32_t pc, enum sccp_variant v);
 /*! Parse a point code: decimal, or dotted in the variant's format. Returns 0 or -EINVAL. */
 int sccp_pc_parse(uint32_t *pc, const char *str, enum sccp_variant v);
+/*! Octets of a point code on the wire (ITU 2, China 3). */
+unsigned int sccp_pc_octets(enum sccp_variant v);
+/*! A point code from its sccp_pc_octets(v) octets at p; *spare gets the ITU spare bits (0 in China). */
+uint32_t sccp_pc_get(const uint8_t *p, enum sccp_variant v, uint8_t *spare);
+/*! Write a point code (and, ITU, the spare bits) to p. Returns sccp_pc_octets(v), or -EINVAL if it
+ *  does not fit the variant's width. */
+int sccp_pc_put(uint8_t *p, uint32_t pc, uint8_t spare, enum sccp_variant v);
 
 /* --- messages (sccp_codec.c) */
 
@@ -281,6 +288,10 @@ enum sccp_relay_ctr {
 	SCCP_CTR_REASS_FAIL,		/*!< segments out of sequence / without first / too many */
 	SCCP_CTR_REASS_TIMEOUT,		/*!< reassemblies given up on T(reass) */
 	SCCP_CTR_SEG_TX,		/*!< segments sent for long messages of local users */
+	SCCP_CTR_SCMG_RX,		/*!< SCCP management messages received (SSN 1) */
+	SCCP_CTR_SCMG_BAD,		/*!< of them malformed, of unknown type or returned: dropped */
+	SCCP_CTR_SCMG_TX_SSA,		/*!< SSA sent in answer to an SST */
+	SCCP_CTR_SCMG_SST_OTHER,	/*!< SSTs for a subsystem this node does not have: no answer */
 	_SCCP_CTR_NUM
 };
 
@@ -334,6 +345,31 @@ int sccp_relay_send_data(struct sccp_relay *r, const struct sccp_msg *tmpl, cons
  *  within the callback. data stays the caller's. Returns 0 or a negative errno. */
 int sccp_relay_reply(struct sccp_relay *r, const struct sccp_ind *ind, const struct sccp_addr *calling,
 		     const uint8_t *data, size_t len);
+
+/* --- SCCP management (sccp_scmg.c) */
+
+/*! The subsystem number of SCCP management itself (Q.713 3.4.2.2) */
+#define SCCP_SSN_SCMG	1
+
+/*! An SCMG message (Q.713 5.1); type is an enum sccp_scmg_msg_type of
+ *  <osmocom/sigtran/protocol/sccp_scmg.h>. */
+struct sccp_scmg {
+	uint8_t type;
+	uint8_t affected_ssn;
+	uint32_t affected_pc;
+	uint8_t smi;		/*!< subsystem multiplicity indicator (2 bits) */
+	uint8_t congestion;	/*!< SSC only: SCCP congestion level (4 bits) */
+};
+extern const struct value_string sccp_scmg_type_names[];
+
+/*! Parse the user data of a UDT to SSN 1. Exactly the octets of the type: anything shorter or
+ *  longer, or an unknown format identifier, is -EINVAL with *err (if not NULL) saying why. */
+int sccp_scmg_parse(struct sccp_scmg *s, const uint8_t *buf, size_t len, enum sccp_variant v, const char **err);
+/*! Encode an SCMG message into buf. Returns its length, -EINVAL or -ENOSPC. */
+int sccp_scmg_encode(uint8_t *buf, size_t size, const struct sccp_scmg *s, enum sccp_variant v);
+/*! A message for SSN 1, from the relay's local delivery: answers an SST for a subsystem of this
+ *  node with SSA, logs and counts the rest. Returns 0, or -EINVAL for a dropped message. */
+int sccp_scmg_rx(struct sccp_relay *r, const struct sccp_ind *ind);
 
 /* --- VTY (sccp_vty.c) */
 

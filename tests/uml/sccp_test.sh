@@ -9,7 +9,9 @@
 #  6. a malformed message is dropped (no answer) and counted;
 #  7. a LUDT of 300 octets (2-octet pointers and length) is relayed with its hop counter
 #     decremented, and one without route comes back as LUDTS;
-#  8. tshark decodes the captured SCCP (called digits, return cause).
+#  8. an SST (SCCP management) for np700's SSN 6 is answered with SSA, one for an SSN np700 does
+#     not have is not answered;
+#  9. tshark decodes the captured SCCP (called digits, return cause, the SSA).
 # Expected octets were computed independently of np700's codec (see the comments at each).
 set -u
 . "$NP700_SRC/tests/uml/lib.sh"
@@ -45,6 +47,13 @@ LUDT_HOP4=138004070012001b0000000c1206001104683108108300000a12080012046831070000
 # LUDTS: cause 1, hop counter 15, addresses swapped, the same data
 LUDT_NO_ROUTE=13800f07001000190000000a120600120444214365870a120800120468310700002c01$DATA300
 LUDTS_NO_ROUTE=14010f07001000190000000a120800120468310700000a120600120444214365872c01$DATA300
+# SCCP management (Q.713 5.1), UDT class 0, called RI=SSN PC 1.1.1 (0x0809) SSN 1, calling RI=SSN
+# PC 1.2.1 (0x0811) SSN 1; data: format identifier, affected SSN, affected PC, SMI.
+# SST for SSN 6 at 1.1.1, and the SSA np700 must answer (addresses swapped, format 01)
+SST_6=090003070b04430908010443110801050306090800
+SSA_6=090003070b04431108010443090801050106090800
+# SST for SSN 9, which np700 does not have: no answer
+SST_9=090003070b04430908010443110801050309090800
 # truncated: its called party address runs past the end
 UDT_BAD=0980030f190c12060011
 
@@ -71,6 +80,8 @@ check "GMSC script" sim_run gmsc -S 3 -t 20 \
 	-e "sccp np700 $XUDT_HOP1" -e 'expect XUDTS opc=np700' \
 	-e "sccp np700 $LUDT_HOP5" \
 	-e "sccp np700 $LUDT_NO_ROUTE" -e 'expect LUDTS opc=np700' \
+	-e "sccp np700 $SST_6" -e 'expect UDT opc=np700' \
+	-e "sccp np700 $SST_9" \
 	-e "sccp np700 $UDT_BAD" -e 'expect-none any 500'
 
 wait_line "$SCRATCH/sim-hlr.out" "^RX .*hex=$XUDT_HOP4\$" 5
@@ -94,6 +105,9 @@ check "the HLR received the 300-octet LUDT with hop counter 4, otherwise byte-id
 check "the GMSC got the LUDTS (no translation for this specific address) with the 300 octets" \
 	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.1 .*hex=$LUDTS_NO_ROUTE\$" "$SCRATCH/sim-gmsc.out"
 
+check "the GMSC got the SSA for SSN 6" \
+	grep -qE "^RX si=3 opc=1.1.1 dpc=1.2.1 .*type=UDT .*hex=$SSA_6\$" "$SCRATCH/sim-gmsc.out"
+
 stats=$(np700_vty 'show sccp statistics')
 echo "$stats"
 ctr() { awk -v n="$1" '$1 == n { print $2; exit }' <<<"$stats"; }
@@ -102,6 +116,8 @@ check "np700 counted 6 forwards" test "$(ctr route:forward)" = 6
 check "np700 counted 1 UDTS, 1 XUDTS and 1 LUDTS sent" test "$(ctr tx:udts)/$(ctr tx:xudts)/$(ctr tx:ludts)" = 1/1/1
 check "np700 counted 2 LUDT received" test "$(ctr rx:ludt)" = 2
 check "np700 logged the malformed message" grep -q 'malformed SCCP message' "$SCRATCH/np700.log"
+check "np700 counted 2 SCMG messages, 1 SSA sent, 1 SST not answered" \
+	test "$(ctr scmg:rx)/$(ctr scmg:tx_ssa)/$(ctr scmg:sst_other)" = 2/1/1
 
 capture_stop
 if [ -s "$PCAP" ]; then
@@ -116,6 +132,10 @@ if [ -s "$PCAP" ]; then
 	check "tshark: return causes 0x01 and 0x0c" bash -c "grep -q 0x01 <<<'$causes' && grep -q 0x0c <<<'$causes'"
 	ludt=$(pcap_fields 'sccp.message_type == 0x13 && m3ua.protocol_data_opc == 2057' sccp.called.digits | sort -u)
 	check "tshark: np700 sent a LUDT to 8613800138000" test "$ludt" = 8613800138000
+	ssa=$(pcap_fields 'sccpmg && m3ua.protocol_data_opc == 2057' sccpmg.message_type sccpmg.ssn sccpmg.pc |
+		sort -u | tr '\t' ' ')
+	echo "SCMG np700 sent (type, affected SSN, PC): $ssa"
+	check "tshark: np700 sent one SCMG message, SSA for SSN 6 at 2057" test "$ssa" = "0x01 6 2057"
 else
 	check "capture on lo" false
 fi
