@@ -303,15 +303,14 @@ int map_dec_fwd_sm(struct map_fwd_sm *f, const uint8_t *param, size_t param_len)
 			f->ui_len = c.len;
 			f->ui_tlv = c;
 			break;
-		default:	/* optional elements; unknown extensions are skipped (extension marker) */
+		default:
+			/* optional elements and extensions, relayed as they are: an untagged OCTET
+			 * STRING here is mo-forwardSM's imsi or mt-forwardSM's smDeliveryStartTime
+			 * (Rel-7), which only the operation tells apart, and np700 needs neither */
 			if (id == BER_ID_NULL) {
 				if (c.len != 0 || f->more_msgs)
 					return -EINVAL;
 				f->more_msgs = true;
-			} else if (id == BER_ID_OCTETSTRING) {
-				if (f->imsi_present || map_imsi_decode(f->imsi, sizeof(f->imsi), &c) < 0)
-					return -EINVAL;
-				f->imsi_present = true;
 			}
 			break;
 		}

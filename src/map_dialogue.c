@@ -629,7 +629,7 @@ static void rx_begin(struct map_router *mr, const struct sccp_ind *ind, const st
 	if (!c) {
 		/* a Begin without invoke (e.g. only a dialogue portion): nothing np700 could serve */
 		map_ctr_inc(mr, MAP_CTR_RX_BAD);
-		map_reply_reject(mr, ind, m, -1, TCAP_PROBLEM_GENERAL, TCAP_GP_UNRECOGNIZED_COMPONENT);
+		map_reply_reject(mr, ind, m, TCAP_INVOKE_ID_NONE, TCAP_PROBLEM_GENERAL, TCAP_GP_UNRECOGNIZED_COMPONENT);
 		return;
 	}
 	if (map_check_invoke(c, ac, version, &problem) < 0) {
@@ -738,9 +738,23 @@ static void rx_returned(struct map_router *mr, const struct sccp_ind *ind)
 	sms_out_failed(t, "unreachable", MAP_ERR_SYSTEM_FAILURE);
 }
 
+/* The AARE for the first answer to a Begin whose dialogue request names a context np700 serves
+ * (Q.774: a dialogue portion in the Begin is answered with one), also when the answer is a Reject
+ * for a component that did not decode; NULL for anything else. */
+static const struct tcap_oid *begin_aare(const struct tcap_msg *m, struct tcap_oid *buf)
+{
+	int ac, version;
+
+	if (m->type != TCAP_BEGIN || map_acn_parse(&m->dlg.acn, &ac, &version) < 0 ||
+	    !get_value_string_or_null(map_ac_names, ac))
+		return NULL;
+	return map_aare_of(m, buf);
+}
+
 int map_router_sccp_rx(struct sccp_relay *r, const struct sccp_ind *ind, void *priv)
 {
 	struct map_router *mr = priv;
+	struct tcap_oid acn;
 	struct tcap_msg m;
 	struct msgb *msg;
 	int rc;
@@ -763,7 +777,7 @@ int map_router_sccp_rx(struct sccp_relay *r, const struct sccp_ind *ind, void *p
 			reply(mr, ind, msg, tcap_enc_pabort(msg, &m.otid, m.err_pabort >= 0 ? m.err_pabort :
 							    TCAP_PABORT_BADLY_FORMATTED_TX));
 		else
-			reply(mr, ind, msg, tcap_enc_end_reject(msg, &m.otid, NULL, m.err_invoke_id,
+			reply(mr, ind, msg, tcap_enc_end_reject(msg, &m.otid, begin_aare(&m, &acn), m.err_invoke_id,
 								m.err_problem_type, m.err_problem));
 		return 0;
 	}

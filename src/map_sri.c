@@ -122,12 +122,13 @@ void map_sri_rx(struct map_router *mr, const struct sccp_ind *ind, const struct 
 	par = msgb_alloc_c(OTC_GLOBAL, 64, "sri_res");
 	if (!par)
 		return;
-	/* v1/v2 results need an IMSI: the first of the correlation range stands for np700 */
+	/* v1/v2 results need an IMSI, and v3 has one unless the result is segmented (TS 29.002
+	 * SendRoutingInfoRes): the first of the correlation range stands for np700 */
 	{
 		char imsi[MAP_IMSI_MAX_DIGITS + 2];
 
 		snprintf(imsi, sizeof(imsi), "%015llu", (unsigned long long)mr->cfg.corr_first);
-		rc = map_enc_sri_res(par, version, version >= 3 ? NULL : imsi, MAP_TON_NATIONAL, MAP_NPI_ISDN, rn);
+		rc = map_enc_sri_res(par, version, imsi, MAP_TON_NATIONAL, MAP_NPI_ISDN, rn);
 	}
 	if (rc < 0) {
 		map_ctr_inc(mr, MAP_CTR_TX_ERR);
@@ -160,6 +161,8 @@ void map_sri_sm_rx(struct map_router *mr, const struct sccp_ind *ind, const stru
 	}
 	s = x_lookup(mr, &q.msisdn, x, sizeof(x));
 	err = x_error(s, true, &cause);
+	if (err == MAP_ERR_ABSENT_SUBSCRIBER_SM && version == 1)
+		err = MAP_ERR_ABSENT_SUBSCRIBER;	/* v1 has no absentSubscriberSM */
 	if (!err && !nnn[0]) {
 		LOGP(DMAP, LOGL_ERROR, "SRI-SM X=%s: np700 has no GT (map / local-gt, or sccp / local-gt)\n", x);
 		err = MAP_ERR_SYSTEM_FAILURE;

@@ -56,13 +56,16 @@ void sms_txn_fail(struct map_txn *t, int error, enum cdr_outcome out, const char
 	map_txn_free(t);
 }
 
-/* HLR error for the recipient -> the error the SMSC gets (mt-forwardSM knows no unknownSubscriber) */
-static int hlr_err_to_mt(int err)
+/* HLR error for the recipient -> the error the SMSC gets (mt-forwardSM knows no unknownSubscriber;
+ * the absent subscriber is absentSubscriber in v1, absentSubscriberSM from v2, on either side) */
+static int hlr_err_to_mt(int err, int smsc_version)
 {
 	switch (err) {
 	case MAP_ERR_UNKNOWN_SUBSCRIBER:
 		return MAP_ERR_UNIDENTIFIED_SUBSCRIBER;
+	case MAP_ERR_ABSENT_SUBSCRIBER:
 	case MAP_ERR_ABSENT_SUBSCRIBER_SM:
+		return smsc_version == 1 ? MAP_ERR_ABSENT_SUBSCRIBER : MAP_ERR_ABSENT_SUBSCRIBER_SM;
 	case MAP_ERR_FACILITY_NOT_SUPPORTED:
 	case MAP_ERR_SUBSCRIBER_BUSY_FOR_MT_SMS:
 	case MAP_ERR_SM_DELIVERY_FAILURE:
@@ -351,7 +354,7 @@ static void hlr_answer(struct map_txn *t, const struct tcap_msg *m, const struct
 	if (m->type == TCAP_CONTINUE)
 		map_txn_abort_out(t);	/* np700 needs nothing more from this dialogue */
 	if (c && c->type == TCAP_COMP_RETURN_ERROR) {
-		err = hlr_err_to_mt(c->error_code);
+		err = hlr_err_to_mt(c->error_code, t->version_in);
 		map_ctr_inc(mr, MAP_CTR_MT_HLR_ERR);
 		LOGP(DMAP, LOGL_INFO, "SRI-SM for %s: HLR error %s -> %s to the SMSC\n", t->d.connect_to,
 		     get_value_string(map_error_names, c->error_code), get_value_string(map_error_names, err));
@@ -404,6 +407,15 @@ static void fwd_answer(struct map_txn *t, const struct tcap_msg *m, const struct
 		map_txn_timer(t, mr->cfg.peer_timeout_s);
 		return;
 	}
+	if (!c) {
+		/* an End without result or error leaves the invoke unanswered (Q.774: the End terminates a
+		 * pending invocation): not a delivery */
+		map_ctr_inc(mr, mt ? MAP_CTR_MT_MSC_ERR : MAP_CTR_MO_FAILED);
+		LOGP(DMAP, LOGL_NOTICE, "%s X=%s %s -> %s: %s ended the dialogue without an answer\n",
+		     mt ? "MT-FSM" : "MO-FSM", t->rec.x, t->rec.caller, t->rec.callee, mt ? "MSC" : "SMSC");
+		sms_txn_fail(t, MAP_ERR_SYSTEM_FAILURE, CDR_OUT_FAILED, "no answer in End", MAP_ERR_SYSTEM_FAILURE);
+		return;
+	}
 	map_ctr_inc(mr, mt ? MAP_CTR_MT_DELIVERED : MAP_CTR_MO_DELIVERED);
 	LOGP(DMAP, LOGL_INFO, "%s X=%s %s -> %s: delivered\n", mt ? "MT-FSM" : "MO-FSM", t->rec.x, t->rec.caller,
 	     t->rec.callee);
@@ -420,9 +432,27 @@ static void fwd_answer(struct map_txn *t, const struct tcap_msg *m, const struct
 	sms_txn_fail(t, 0, CDR_OUT_ANSWERED, NULL, -1);
 }
 
+/* The component that answers np700's invoke: the peer may put its own invokes first (an HLR's
+ * informServiceCentre, TS 29.002 12.6, comes with the SRI-SM result or error in the same End);
+ * np700 asked for nothing they could carry, so they are only logged. */
+static const struct tcap_component *answer_comp(struct map_txn *t, const struct tcap_msg *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->num_comp; i++) {
+		const struct tcap_component *c = &m->comp[i];
+
+		if (c->type != TCAP_COMP_INVOKE)
+			return c;
+		LOGP(DMAP, LOGL_INFO, "SMS dialogue %u: peer's invoke %s (%d) in its answer, not acted on\n",
+		     t->tid_in, get_value_string(map_opcode_names, c->opcode), c->opcode);
+	}
+	return NULL;
+}
+
 void sms_out_rx(struct map_txn *t, const struct tcap_msg *m)
 {
-	const struct tcap_component *c = m->num_comp ? &m->comp[0] : NULL;
+	const struct tcap_component *c = answer_comp(t, m);
 
 	if (t->state == MAP_TXN_WAIT_NEXT) {
 		/* the MSC closed the dialogue between two parts: the next part needs a new one */

@@ -286,24 +286,24 @@ static int dec_component(struct tcap_msg *m, struct tcap_component *c, const str
 	c->error_code = -1;
 	if (t->cls != BER_CLASS_CONTEXT || !t->constructed ||
 	    (t->tag != 1 && t->tag != 2 && t->tag != 3 && t->tag != 4 && t->tag != 7))
-		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_UNRECOGNIZED_COMPONENT, -1);
+		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_UNRECOGNIZED_COMPONENT, TCAP_INVOKE_ID_NONE);
 	c->type = t->tag;
 
 	ber_iter_init(&it, t, depth);
 	rc = ber_iter_next(&it, &e);
 	if (rc < 0)
-		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_BADLY_STRUCTURED, -1);
+		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_BADLY_STRUCTURED, TCAP_INVOKE_ID_NONE);
 	if (rc == 0)
-		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_MISTYPED_COMPONENT, -1);
+		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_MISTYPED_COMPONENT, TCAP_INVOKE_ID_NONE);
 	if (c->type == TCAP_COMP_REJECT && BER_TLV_ID(&e) == BER_ID_NULL && e.len == 0) {
 		c->invoke_id_present = false;
 	} else {
 		if (get_invoke_id(&e, &c->invoke_id) < 0)
-			return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_MISTYPED_COMPONENT, -1);
+			return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_MISTYPED_COMPONENT, TCAP_INVOKE_ID_NONE);
 		c->invoke_id_present = true;
 	}
 	/* from here on a Reject can name the invoke id */
-#define BAD(p)	comp_err(m, TCAP_PROBLEM_GENERAL, p, c->invoke_id_present ? c->invoke_id : -1)
+#define BAD(p)	comp_err(m, TCAP_PROBLEM_GENERAL, p, c->invoke_id_present ? c->invoke_id : TCAP_INVOKE_ID_NONE)
 
 	rc = ber_iter_next(&it, &e);
 	if (rc < 0)
@@ -568,10 +568,10 @@ int tcap_decode(struct tcap_msg *m, const uint8_t *data, size_t len)
 		m->num_comp++;
 	}
 	if (rc < 0)
-		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_BADLY_STRUCTURED, -1);
+		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_BADLY_STRUCTURED, TCAP_INVOKE_ID_NONE);
 	/* a component portion holds at least one component (Q.773 SEQUENCE SIZE (1..MAX)) */
 	if (m->num_comp == 0)
-		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_BADLY_STRUCTURED, -1);
+		return comp_err(m, TCAP_PROBLEM_GENERAL, TCAP_GP_BADLY_STRUCTURED, TCAP_INVOKE_ID_NONE);
 	return 0;
 }
 
@@ -593,7 +593,7 @@ static void set_init_fields(struct tcap_msg *m, int type)
 	m->dlg.pdu = TCAP_DLG_NONE;
 	m->err_pabort = -1;
 	m->err_problem_type = -1;
-	m->err_invoke_id = -1;
+	m->err_invoke_id = TCAP_INVOKE_ID_NONE;
 }
 
 /*! Prepare \a m for tcap_encode(): message \a type, no ids, no dialogue, no components. */
@@ -821,7 +821,7 @@ int tcap_enc_end_error(struct msgb *msg, const struct tcap_tid *dtid, const stru
 	return tcap_encode(msg, &m);
 }
 
-/*! End with a Reject; \a invoke_id < 0 sends invokeID NULL (the id could not be read). */
+/*! End with a Reject; \a invoke_id TCAP_INVOKE_ID_NONE sends invokeID NULL (the id could not be read). */
 int tcap_enc_end_reject(struct msgb *msg, const struct tcap_tid *dtid, const struct tcap_oid *aare_acn,
 			int32_t invoke_id, int problem_type, int32_t problem)
 {
@@ -830,7 +830,7 @@ int tcap_enc_end_reject(struct msgb *msg, const struct tcap_tid *dtid, const str
 
 	init_answer(&m, TCAP_END, dtid, aare_acn);
 	c = set_one_comp(&m, TCAP_COMP_REJECT, invoke_id, false, 0, NULL, 0);
-	c->invoke_id_present = invoke_id >= 0;
+	c->invoke_id_present = invoke_id != TCAP_INVOKE_ID_NONE;
 	c->problem_type = problem_type;
 	c->problem = problem;
 	return tcap_encode(msg, &m);

@@ -213,7 +213,10 @@ static void print_comp(const struct tcap_component *c, int version)
 			printf(" param=%s", osmo_hexdump_nospc(c->param, c->param_len));
 		break;
 	case TCAP_COMP_REJECT:
-		printf(" Reject type=%d problem=%d", c->problem_type, c->problem);
+		if (c->invoke_id_present)
+			printf(" Reject invoke=%d type=%d problem=%d", c->invoke_id, c->problem_type, c->problem);
+		else
+			printf(" Reject invoke=NULL type=%d problem=%d", c->problem_type, c->problem);
 		break;
 	}
 }
@@ -808,6 +811,111 @@ static void test_bad(void)
 	net_rx(NP_GT, 8, SMSC, 8, msg);
 }
 
+/* An End from a peer with the given components on np700's last dialogue */
+static struct msgb *end_comps(int ac, const struct tcap_component *comps, unsigned int n)
+{
+	struct msgb *msg = new_msg();
+	struct tcap_msg m;
+
+	tcap_msg_init(&m, TCAP_END);
+	m.dtid = last_otid;
+	m.dlg.pdu = TCAP_DLG_AARE;
+	m.dlg.proto_version_present = true;
+	map_acn(&m.dlg.acn, ac, 3);
+	m.num_comp = n;
+	memcpy(m.comp, comps, n * sizeof(*comps));
+	if (tcap_encode(msg, &m) < 0)
+		printf("  !! encode\n");
+	return msg;
+}
+
+/* What real peers send besides the plain flows (TS 29.002, Q.773/Q.774) */
+static void test_peer_variants(void)
+{
+	/* informServiceCentre { mw-Status { mnrf } }, the HLR's own invoke (12.6) */
+	static const uint8_t isc[] = { 0x30, 0x04, 0x03, 0x02, 0x02, 0x40 };
+	struct tcap_component comps[2] = {
+		{ .type = TCAP_COMP_INVOKE, .invoke_id_present = true, .invoke_id = 2, .op_present = true,
+		  .opcode = 63, .param = isc, .param_len = sizeof(isc) },
+	};
+	struct msgb *p, *msg;
+	uint8_t ui[64];
+	size_t n;
+
+	printf("\n== peer variants\n");
+	printf("-- HLR: End { Invoke informServiceCentre, ReturnError absentSubscriberSM }\n");
+	smsc_sri_sm_keep(0x600, X1);
+	smsc_mt(0x601, 3, corr_imsi, A, -1, 0, 0, false);
+	comps[1] = (struct tcap_component){ .type = TCAP_COMP_RETURN_ERROR, .invoke_id_present = true, .invoke_id = 1,
+					    .error_code = MAP_ERR_ABSENT_SUBSCRIBER_SM };
+	net_rx(NP_GT, 8, B, 6, end_comps(MAP_AC_SHORT_MSG_GATEWAY, comps, 2));
+
+	printf("-- HLR: End { Invoke informServiceCentre, ReturnResultLast SRI-SM }: delivered\n");
+	smsc_sri_sm_keep(0x610, X1);
+	smsc_mt(0x611, 3, corr_imsi, A, -1, 0, 0, false);
+	p = new_msg();
+	map_enc_sri_sm_res(p, IMSI_B, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, MSC_B, NULL);
+	comps[1] = (struct tcap_component){ .type = TCAP_COMP_RR_LAST, .invoke_id_present = true, .invoke_id = 1,
+					    .op_present = true, .opcode = MAP_OP_SEND_ROUTING_INFO_FOR_SM,
+					    .param = msgb_data(p), .param_len = msgb_length(p) };
+	net_rx(NP_GT, 8, B, 6, end_comps(MAP_AC_SHORT_MSG_GATEWAY, comps, 2));
+	msgb_free(p);
+	msc_delivers(MSC_B, 3);
+
+	printf("-- MSC: End with the AARE and no component: not delivered\n");
+	smsc_sri_sm_keep(0x620, X1);
+	smsc_mt(0x621, 3, corr_imsi, A, -1, 0, 0, false);
+	hlr_answers(B, IMSI_B, MSC_B);
+	net_rx(NP_GT, 8, MSC_B, 8, end_comps(MAP_AC_SHORT_MSG_MT_RELAY, NULL, 0));
+
+	printf("-- SMSC: MT-FSM v3 with smDeliveryTimer 600 and smDeliveryStartTime (Rel-7)\n");
+	smsc_sri_sm_keep(0x630, X1);
+	n = deliver(ui, A, SMS_TON_INTERNATIONAL, -1, 0, 0, false);
+	p = new_msg();
+	{
+		struct msgb *q = new_msg();
+		size_t mark;
+
+		ber_begin(p, BER_ID_SEQUENCE, &mark);
+		map_enc_fwd_sm(q, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, false);
+		/* the three mandatory elements, then the two Rel-7 ones */
+		ber_put_raw(p, msgb_data(q) + 2, msgb_length(q) - 2);
+		ber_put_raw(p, (const uint8_t *)"\x02\x02\x02\x58\x04\x04\xe9\x3c\x2a\x10", 10);
+		ber_end(p, mark);
+		msgb_free(q);
+	}
+	answer_op = MAP_OP_MT_FORWARD_SM;
+	net_rx(NP_GT, 8, SMSC, 8, map_net_begin(0x631, MAP_AC_SHORT_MSG_MT_RELAY, 3, MAP_OP_MT_FORWARD_SM, p));
+	hlr_answers(B, IMSI_B, MSC_B);
+	msc_delivers(MSC_B, 3);
+
+	printf("-- GMSC: SRI v3 whose argument is not BER: Reject, with the AARE\n");
+	p = new_msg();
+	ber_put_tlv(p, BER_ID_SEQUENCE, (const uint8_t *)"\x80\x05\x91\x68", 4);
+	net_rx(X1, 6, "8613900000999", 8, map_net_begin(0x640, MAP_AC_LOC_INFO_RETRIEVAL, 3,
+							MAP_OP_SEND_ROUTING_INFO, p));
+
+	printf("-- GMSC: SRI v3, invoke id -56 (0xc8), argument without its mandatory elements\n");
+	p = new_msg();
+	msg = new_msg();
+	ber_put_tlv(p, BER_ID_SEQUENCE, NULL, 0);
+	{
+		struct tcap_tid t = map_net_tid(0x650);
+		struct tcap_oid acn;
+
+		map_acn(&acn, MAP_AC_LOC_INFO_RETRIEVAL, 3);
+		tcap_enc_begin_invoke(msg, &t, &acn, -56, MAP_OP_SEND_ROUTING_INFO, msgb_data(p), msgb_length(p));
+	}
+	msgb_free(p);
+	net_rx(X1, 6, "8613900000999", 8, msg);
+
+	printf("-- SMSC: SRI-SM v1 for an unbound X: absentSubscriber (v1 has no absentSubscriberSM)\n");
+	p = new_msg();
+	map_enc_sri_sm(p, MAP_TON_NATIONAL, MAP_NPI_ISDN, XU, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
+	answer_op = MAP_OP_SEND_ROUTING_INFO_FOR_SM;
+	net_rx(XU, 6, SMSC, 8, map_net_begin(0x660, MAP_AC_SHORT_MSG_GATEWAY, 1, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
+}
+
 /* Mutated copies of real messages (an SMSC's MT-FSM and SRI-SM, an HLR's and an MSC's answer on
  * live dialogues) must never crash np700 nor leave dialogues behind after the timeout. */
 static void test_mutations(void)
@@ -1015,6 +1123,7 @@ int main(int argc, char **argv)
 	test_more_msgs_end();
 	test_mo();
 	test_bad();
+	test_peer_variants();
 	test_expiry();
 	test_corr_random();
 	printf("\ncorrelations %u, dialogues %u\n", map_router_corr_count(mr), map_router_txn_count(mr));

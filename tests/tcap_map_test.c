@@ -510,7 +510,9 @@ static void bad(const char *name, const char *h)
 		/* a message of unknown type is answered only if its otid can be derived */
 		if (m.err_pabort == TCAP_PABORT_UNRECOGNIZED_MSG_TYPE && m.otid.len)
 			printf(" to otid %s", hex(m.otid.v, m.otid.len));
-		if (m.err_problem_type >= 0)
+		if (m.err_problem_type >= 0 && m.err_invoke_id == TCAP_INVOKE_ID_NONE)
+			printf(" -> Reject problem=%d/%d invoke=NULL", m.err_problem_type, m.err_problem);
+		else if (m.err_problem_type >= 0)
 			printf(" -> Reject problem=%d/%d invoke=%d", m.err_problem_type, m.err_problem,
 			       m.err_invoke_id);
 	}

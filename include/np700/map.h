@@ -125,8 +125,6 @@ struct map_fwd_sm {
 	size_t ui_len;
 	struct ber_tlv ui_tlv;
 	bool more_msgs;			/*!< moreMessagesToSend (mt-forwardSM v3, forwardSM v2) */
-	bool imsi_present;		/*!< mo-forwardSM v3: imsi of the originator */
-	char imsi[MAP_IMSI_MAX_DIGITS + 1];
 	struct ber_tlv param_tlv;	/*!< the parameter SEQUENCE */
 };
 

@@ -127,6 +127,9 @@ struct tcap_dialogue {
 };
 
 /*! One component. */
+/*! No invoke id (a Reject with invokeID NULL): outside -128..127, which are all valid ids (Q.773) */
+#define TCAP_INVOKE_ID_NONE	INT32_MIN
+
 struct tcap_component {
 	int type;			/*!< enum tcap_comp_type */
 	bool invoke_id_present;		/*!< false only in a Reject with invokeID NULL */
@@ -164,7 +167,7 @@ struct tcap_msg {
 	int err_pabort;			/*!< P-Abort cause for a bad transaction portion, or -1 */
 	int err_problem_type;		/*!< Reject problem type for a bad component, or -1 */
 	int32_t err_problem;		/*!< Reject problem code */
-	int32_t err_invoke_id;		/*!< invoke id of the bad component, or -1 if unknown */
+	int32_t err_invoke_id;		/*!< invoke id of the bad component, or TCAP_INVOKE_ID_NONE */
 };
 
 int tcap_decode(struct tcap_msg *m, const uint8_t *data, size_t len);
