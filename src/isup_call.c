@@ -476,8 +476,10 @@ static void translate(struct isup_call *call, struct isup_msg *iam)
 			return;
 		}
 	}
+	/* Q.764 hop counter procedure: decremented here, a count that reaches 0 ends the call with
+	 * cause 25 instead of going on */
 	hop = isup_msg_get(m, ISUP_PAR_HOP_COUNTER);
-	if (hop && hop->len >= 1 && (hop->val[0] & 0x1f) == 0) {
+	if (hop && hop->len >= 1 && (hop->val[0] & 0x1f) <= 1) {
 		isup_relay_msg_free(r, own);
 		reject_in(call, CDR_OUT_FAILED, "hop counter exhausted", 25);
 		return;
@@ -515,7 +517,7 @@ static void translate(struct isup_call *call, struct isup_msg *iam)
 }
 
 /* the outgoing IAM again, on another circuit of the same group (the leg is already free) */
-static void reattempt(struct isup_call *call, struct isup_cgroup *cg, const char *why)
+void isup_call_repeat(struct isup_call *call, struct isup_cgroup *cg, const char *why)
 {
 	struct isup_relay *r = call->r;
 	struct isup_circuit *c;
@@ -540,7 +542,7 @@ void isup_call_reattempt(struct isup_call *call)
 
 	/* the circuit went to the other exchange's call; pick another one (Q.764 §2.10.1.4) */
 	leg_free(&call->out);
-	reattempt(call, cg, "dual seizure lost");
+	isup_call_repeat(call, cg, "dual seizure lost");
 }
 
 bool isup_call_rx_blo(struct isup_call *call, struct isup_circuit *c)
@@ -555,7 +557,7 @@ bool isup_call_rx_blo(struct isup_call *call, struct isup_circuit *c)
 	 * and the call tried again on another circuit (Q.764 §2.8.2.1) */
 	leg_free(&call->out);
 	isup_maint_release(call->r, pc, c->cic, 41);
-	reattempt(call, cg, "circuit blocked before any backward message");
+	isup_call_repeat(call, cg, "circuit blocked before any backward message");
 	return true;
 }
 
@@ -580,7 +582,7 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 	} else if (old) {
 		/* an IAM on a circuit we think is busy: the far end lost the call; so do we */
 		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: IAM on a busy circuit, previous call released\n", opc, c->cic);
-		isup_call_leg_reset(old, c, 41);
+		isup_call_leg_reset(old, c, 41, false);
 		old = NULL;
 	}
 	/* an IAM on a circuit the far end had blocked unblocks it (Q.764 §2.8.2.3 iv) */
@@ -654,6 +656,22 @@ static void relay(struct isup_call *call, struct isup_leg *from, struct isup_msg
 		isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
 		return;
 	}
+	switch (m->type) {
+	case ISUP_MSGT_CFN:
+		/* link by link (Q.764 §2.9.5.3): about a message this exchange sent on that circuit */
+		isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+		LOGPFSML(call->fi, LOGL_INFO, "CFN from PC %u CIC %u: concerns that link, not passed on\n",
+			 from->pc, from->cic);
+		return;
+	case ISUP_MSGT_USR:
+	case ISUP_MSGT_PAM:
+		/* privacy: USR is nothing but user-to-user information (free content, dropped from every
+		 * other message), PAM wraps a message np700 cannot scrub; either may carry a real number */
+		isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+		LOGPFSML(call->fi, LOGL_INFO, "%s from PC %u CIC %u not passed on (may carry a real number)\n",
+			 isup_msg_type_name(m->type), from->pc, from->cic);
+		return;
+	}
 	if (!m->def) {
 		struct isup_msg_compat mc;
 
@@ -719,11 +737,26 @@ static void rx_rel(struct isup_call *call, struct isup_leg *from, struct isup_ms
 	check_done(call);
 }
 
+/* The far end freed the circuit of \a leg without np700 releasing it: the call ends, the other
+ * leg gets a REL with \a cause. */
+static void leg_lost(struct isup_call *call, struct isup_leg *leg, const char *why, uint8_t cause)
+{
+	if (call->cdr.released_by == CDR_REL_NONE)
+		call->cdr.released_by = leg->side == ISUP_LEG_IN ? CDR_REL_CALLER : CDR_REL_CALLEE;
+	set_outcome(call, call->cdr.t_answer ? CDR_OUT_ANSWERED : CDR_OUT_FAILED, why, cause);
+	leg_free(leg);
+	release_both(call, cause, CDR_REL_NP700);
+}
+
 static void rx_rlc(struct isup_call *call, struct isup_leg *from)
 {
 	if (!from->rel_sent) {
-		/* RLC without our REL: nothing to confirm (Q.764 §2.9.5.1 discards it) */
+		/* RLC on a busy circuit np700 did not release (Q.764 §2.9.5.1): the far end has freed
+		 * it, so the circuit is free here too and the call ends */
 		isup_ctr_inc(call->r, ISUP_CTR_RX_UNEXPECTED);
+		LOGPFSML(call->fi, LOGL_NOTICE, "RLC on PC %u CIC %u without a REL, call released\n", from->pc,
+			 from->cic);
+		leg_lost(call, from, "unexpected RLC", 31);
 		return;
 	}
 	leg_free(from);
@@ -743,18 +776,24 @@ void isup_call_rx(struct isup_call *call, struct isup_circuit *c, struct isup_ms
 	osmo_fsm_inst_dispatch(call->fi, from->side == ISUP_LEG_IN ? ISUP_CEV_RX_IN : ISUP_CEV_RX_OUT, &rx);
 }
 
-void isup_call_leg_reset(struct isup_call *call, struct isup_circuit *c, uint8_t cause)
+struct isup_cgroup *isup_call_leg_reset(struct isup_call *call, struct isup_circuit *c, uint8_t cause,
+					bool may_repeat)
 {
 	struct isup_leg *leg = c == call->in.circ ? &call->in : c == call->out.circ ? &call->out : NULL;
+	struct isup_cgroup *cg;
 
 	if (!leg)
-		return;
+		return NULL;
 	LOGPFSML(call->fi, LOGL_NOTICE, "circuit PC %u CIC %u reset by the far end\n", leg->pc, leg->cic);
-	if (call->cdr.released_by == CDR_REL_NONE)
-		call->cdr.released_by = leg->side == ISUP_LEG_IN ? CDR_REL_CALLER : CDR_REL_CALLEE;
-	set_outcome(call, call->cdr.t_answer ? CDR_OUT_ANSWERED : CDR_OUT_FAILED, "circuit reset", cause);
-	leg_free(leg);
-	release_both(call, cause, CDR_REL_NP700);
+	if (may_repeat && leg == &call->out && !call->backward_seen && !leg->rel_sent) {
+		/* np700's IAM before any backward message: the call is kept for a repeat attempt
+		 * (Q.764 §2.9.3.1) once the caller has answered the reset */
+		cg = leg->cg;
+		leg_free(leg);
+		return cg;
+	}
+	leg_lost(call, leg, "circuit reset", cause);
+	return NULL;
 }
 
 void isup_call_link_lost(struct isup_call *call)

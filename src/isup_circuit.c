@@ -121,7 +121,7 @@ void isup_cgroup_free(struct isup_cgroup *cg)
 	/* calls keep pointers to their circuits: reset them first */
 	for (i = 0; cg->circ && i <= (unsigned int)(cg->last - cg->first); i++) {
 		if (cg->circ[i].call)
-			isup_call_leg_reset(cg->circ[i].call, &cg->circ[i], 41);
+			isup_call_leg_reset(cg->circ[i].call, &cg->circ[i], 41, false);
 	}
 	llist_del(&cg->list);
 	talloc_free(cg);

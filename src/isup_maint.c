@@ -324,7 +324,7 @@ int isup_relay_circuit_reset(struct isup_relay *r, const char *cgroup, uint16_t 
 		return rc;
 	/* the operator resets a stuck circuit: a call on it loses that leg */
 	if (c->call)
-		isup_call_leg_reset(c->call, c, 41);
+		isup_call_leg_reset(c->call, c, 41, false);
 	c->state = ISUP_CIRC_IDLE;
 	c->blk_remote = false;
 	return isup_maint_start(r, ISUP_MSGT_RSC, cg->dpc, cic, 0);

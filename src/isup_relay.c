@@ -348,23 +348,32 @@ static void send_range_msg(struct isup_relay *r, uint32_t dpc, uint16_t cic, uin
 
 /* --- circuit supervision --- */
 
-/* The far end reset circuit \a c: any call on it loses that leg, the other leg is released. */
-static void circuit_reset(struct isup_relay *r, uint32_t opc, struct isup_circuit *c)
+/* The far end reset circuit \a c: any call on it loses that leg, the other leg is released; with
+ * \a may_repeat, np700's unanswered IAM on it is kept for a repeat attempt: the group for it is
+ * returned (see isup_call_leg_reset()). */
+static struct isup_cgroup *circuit_reset(struct isup_relay *r, uint32_t opc, struct isup_circuit *c,
+					 bool may_repeat)
 {
-	if (c->call)
-		isup_call_leg_reset(c->call, c, 41);
+	struct isup_cgroup *cg = c->call ? isup_call_leg_reset(c->call, c, 41, may_repeat) : NULL;
+
 	isup_maint_far_reset(r, opc, c->cic);
 	c->state = ISUP_CIRC_IDLE;
 	c->blk_remote = false;
+	return cg;
 }
 
 static void rx_rsc(struct isup_relay *r, struct isup_circuit *c, uint32_t opc)
 {
-	circuit_reset(r, opc, c);
+	struct isup_call *call = c->call;
+	struct isup_cgroup *cg = circuit_reset(r, opc, c, true);
+
 	isup_relay_send_simple(r, opc, c->cic, ISUP_MSGT_RLC);
 	/* the far end forgot our maintenance blocking with the reset: block again (Q.764 §2.9.3.1 c) */
 	if (c->blk_local)
 		isup_maint_start(r, ISUP_MSGT_BLO, opc, c->cic, 0);
+	/* after the RLC: the repeated IAM may take the circuit just reset */
+	if (cg)
+		isup_call_repeat(call, cg, "circuit reset before any backward message");
 }
 
 static int rx_grs(struct isup_relay *r, struct isup_cgroup *cg, uint32_t opc, struct isup_msg *m)
@@ -382,7 +391,7 @@ static int rx_grs(struct isup_relay *r, struct isup_cgroup *cg, uint32_t opc, st
 
 		if (!c)
 			continue;
-		circuit_reset(r, opc, c);
+		circuit_reset(r, opc, c, false);
 		/* GRA status: 1 = locally blocked for maintenance */
 		if (c->blk_local)
 			ans.status[i / 8] |= 1 << (i % 8);
@@ -408,8 +417,9 @@ static int rx_cqm(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 		uint8_t dc, ba;
 
 		if (!c) {
-			/* Q.763 §3.14: call processing state 00, "unequipped" */
-			csi[i] = 0x01;
+			/* Q.763 §3.14: call processing state (DC) 00, maintenance blocking state (BA)
+			 * 11 "unequipped" */
+			csi[i] = 0x03;
 			continue;
 		}
 		dc = c->state == ISUP_CIRC_INCOMING ? 1 : c->state == ISUP_CIRC_OUTGOING ? 2 : 3;
@@ -451,7 +461,7 @@ static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 		c->blk_remote = block;
 		/* hardware failure oriented blocking ends the calls on those circuits (Q.764 §2.8.2) */
 		if (block && hw && c->call)
-			isup_call_leg_reset(c->call, c, 41);
+			isup_call_leg_reset(c->call, c, 41, false);
 	}
 	/* acknowledge with the same type indicator, range and status */
 	send_range_msg(r, opc, m->cic, block ? ISUP_MSGT_CGBA : ISUP_MSGT_CGUA, t->val, &rs);
@@ -586,8 +596,13 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 	case ISUP_MSGT_UCIC:
 		/* the far end does not have this circuit: never use it, end a call on it */
 		c->blk_remote = true;
-		if (c->call)
-			isup_call_leg_reset(c->call, c, 41);
+		if (c->call) {
+			struct isup_call *call = c->call;
+			struct isup_cgroup *cg = isup_call_leg_reset(call, c, 41, true);
+
+			if (cg)
+				isup_call_repeat(call, cg, "circuit unequipped at the far end");
+		}
 		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: unequipped at the far end, circuit blocked\n", opc, cic);
 		break;
 	case ISUP_MSGT_BLA:
@@ -611,11 +626,14 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 			LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: CQM with an invalid range, discarded\n", opc, cic);
 		}
 		break;
+	case ISUP_MSGT_UPT:
+		/* user part availability test (Q.764 §2.13): the ISUP of this node is there */
+		isup_relay_send_simple(r, opc, cic, ISUP_MSGT_UPA);
+		break;
 	case ISUP_MSGT_CQR:
 	case ISUP_MSGT_CCR:
 	case ISUP_MSGT_LPA:
 	case ISUP_MSGT_OLM:
-	case ISUP_MSGT_UPT:
 	case ISUP_MSGT_UPA:
 		/* circuit management np700 does not originate: nothing to answer or pass on */
 		isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);

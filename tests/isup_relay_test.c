@@ -649,6 +649,83 @@ static void test_blocked_attempt(void)
 	show();
 }
 
+/* What a real exchange may send around a call (Q.764): a reset or UCIC answering np700's IAM, an
+ * RLC without REL, UPT, CFN and USR/PAM on a call, a hop counter at its end. */
+static void test_peer_procedures(void)
+{
+	uint16_t out, other;
+	struct isup_msg m;
+
+	printf("\n== RSC on the circuit of np700's IAM before any backward message: RLC, then the IAM"
+	       " is repeated (Q.764 2.9.3.1)\n");
+	iam(PC_A, 26, X1, "13800138000");
+	out = last_cic;
+	simple(PC_B, out, ISUP_MSGT_RSC);
+	other = last_cic;
+	acm(PC_B, other);
+	anm(PC_B, other, NULL);
+	rel(PC_A, 26, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+
+	printf("\n== UCIC answering np700's IAM: the circuit is not used again, the IAM is repeated\n");
+	iam(PC_A, 26, X1, "13800138000");
+	out = last_cic;
+	simple(PC_B, out, ISUP_MSGT_UCIC);
+	other = last_cic;
+	printf(" (the repeat attempt is on another circuit: %s)\n", other != out ? "yes" : "no");
+	rel(PC_A, 26, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+	show();
+
+	printf("\n== RLC from B on an answered call np700 did not release: A gets REL 31, the record"
+	       " ends (Q.764 2.9.5.1)\n");
+	iam(PC_A, 27, X1, "13800138000");
+	out = last_cic;
+	acm(PC_B, out);
+	anm(PC_B, out, NULL);
+	simple(PC_B, out, ISUP_MSGT_RLC);
+	simple(PC_A, 27, ISUP_MSGT_RLC);
+	show();
+
+	printf("\n== on a call: CFN from B (link by link), USR and PAM (may carry a real number) are not"
+	       " passed on\n");
+	iam(PC_A, 27, X1, "13800138000");
+	out = last_cic;
+	acm(PC_B, out);
+	{
+		char hex[64];
+
+		/* CFN: cause indicators (location user, cause 97), no optional part */
+		snprintf(hex, sizeof(hex), "%02x%02x" "2f" "02" "00" "02" "80e1", out & 0xff, out >> 8);
+		rx_hex(PC_B, "CFN", hex);
+		/* USR: user-to-user information, a protocol discriminator and "13912345678" in IA5 */
+		snprintf(hex, sizeof(hex), "%02x%02x" "2d" "02" "00" "0c" "04" "3133393132333435363738", out & 0xff,
+			 out >> 8);
+		rx_hex(PC_B, "USR", hex);
+		/* PAM carrying an INF (its type, information indicators, no optional part) */
+		snprintf(hex, sizeof(hex), "%02x%02x" "28" "04" "0000" "00", out & 0xff, out >> 8);
+		rx_hex(PC_B, "PAM", hex);
+	}
+	rel(PC_A, 27, 16, NULL);
+	simple(PC_B, out, ISUP_MSGT_RLC);
+
+	printf("\n== UPT: answered with UPA\n");
+	simple(PC_B, 9, ISUP_MSGT_UPT);
+
+	printf("\n== IAM with hop counter 1: it would leave with 0, so REL 25 instead\n");
+	isup_msg_init(&m, ISUP_VARIANT_ITU, ISUP_MSGT_IAM, 28);
+	isup_msg_set(&m, ISUP_PAR_NCI, (const uint8_t *)"\x00", 1);
+	isup_msg_set(&m, ISUP_PAR_FCI, (const uint8_t *)"\x60\x01", 2);
+	isup_msg_set(&m, ISUP_PAR_CPC, (const uint8_t *)"\x0a", 1);
+	isup_msg_set(&m, ISUP_PAR_TMR, (const uint8_t *)"\x00", 1);
+	num(&m, ISUP_PAR_CALLED, X1, ISUP_NAI_NATIONAL);
+	num(&m, ISUP_PAR_CALLING, "13800138000", ISUP_NAI_NATIONAL);
+	isup_msg_set(&m, ISUP_PAR_HOP_COUNTER, (const uint8_t *)"\x01", 1);
+	rx_msg(PC_A, &m, NULL);
+	simple(PC_A, 28, ISUP_MSGT_RLC);
+	show();
+}
+
 static void test_timers(void)
 {
 	printf("\n== T7: no ACM\n");
@@ -878,6 +955,7 @@ int main(int argc, char **argv)
 	test_dual_seizure();
 	test_timers();
 	test_blocked_attempt();
+	test_peer_procedures();
 	print_counters();
 	test_guard();
 	test_maintenance();

@@ -278,7 +278,14 @@ void isup_call_rx(struct isup_call *call, struct isup_circuit *circ, struct isup
 		  size_t len);
 /*! The far end reset/blocked-by-hardware the circuit of one leg: that leg is gone without RLC,
  *  release the other one with \a cause. */
-void isup_call_leg_reset(struct isup_call *call, struct isup_circuit *circ, uint8_t cause);
+/*! The far end reset \a circ (RSC, GRS, hardware CGB, UCIC): the leg on it is free. If \a may_repeat
+ *  and the leg carries np700's IAM that has had no backward message, the call is kept and the group
+ *  to repeat it in is returned (call isup_call_repeat() once the reset is answered); otherwise the
+ *  call is released and NULL returned. */
+struct isup_cgroup *isup_call_leg_reset(struct isup_call *call, struct isup_circuit *circ, uint8_t cause,
+					bool may_repeat);
+/*! Repeat the call's IAM on another circuit of \a cg (released with cause 34 if there is none). */
+void isup_call_repeat(struct isup_call *call, struct isup_cgroup *cg, const char *why);
 /*! Dual seizure lost: move the outgoing leg to another circuit and send the IAM again. */
 void isup_call_reattempt(struct isup_call *call);
 /*! BLO for \a c: if it carries \a call's outgoing IAM, not answered by any backward message yet,
