@@ -649,6 +649,17 @@ static void test_blocked_attempt(void)
 	show();
 }
 
+/* A calls X on CIC \a cic, B's side sends ACM; returns the CIC towards B */
+static uint16_t alerting_call(uint16_t cic)
+{
+	uint16_t out;
+
+	iam(PC_A, cic, X1, "13800138000");
+	out = last_cic;
+	acm(PC_B, out);
+	return out;
+}
+
 /* What a real exchange may send around a call (Q.764): a reset or UCIC answering np700's IAM, an
  * RLC without REL, UPT, CFN and USR/PAM on a call, a hop counter at its end. */
 static void test_peer_procedures(void)
@@ -679,9 +690,7 @@ static void test_peer_procedures(void)
 
 	printf("\n== RLC from B on an answered call np700 did not release: A gets REL 31, the record"
 	       " ends (Q.764 2.9.5.1)\n");
-	iam(PC_A, 27, X1, "13800138000");
-	out = last_cic;
-	acm(PC_B, out);
+	out = alerting_call(27);
 	anm(PC_B, out, NULL);
 	simple(PC_B, out, ISUP_MSGT_RLC);
 	simple(PC_A, 27, ISUP_MSGT_RLC);
@@ -689,9 +698,7 @@ static void test_peer_procedures(void)
 
 	printf("\n== on a call: CFN from B (link by link), USR and PAM (may carry a real number) are not"
 	       " passed on\n");
-	iam(PC_A, 27, X1, "13800138000");
-	out = last_cic;
-	acm(PC_B, out);
+	out = alerting_call(27);
 	{
 		char hex[64];
 
