@@ -219,24 +219,20 @@ void map_own_addr(struct map_router *mr, struct sccp_addr *a, uint8_t ssn)
 }
 
 /*! Send \a tcap (freed here) in a UDT with the return option, so that a routing failure comes
- *  back as UDTS and ends the transaction at once instead of by timeout. */
+ *  back as UDTS and ends the transaction at once instead of by timeout; what does not fit one UDT
+ *  (a forwarded MT-ForwardSM with a long message and the dialogue portion) goes in XUDT segments. */
 int map_send(struct map_router *mr, const struct sccp_addr *called, const struct sccp_addr *calling,
 	     uint32_t fallback_pc, struct msgb *tcap)
 {
 	struct sccp_msg sm;
 	int rc;
 
-	if (msgb_length(tcap) > 0xff) {
-		msgb_free(tcap);
-		map_ctr_inc(mr, MAP_CTR_TX_ERR);
-		return -EMSGSIZE;
-	}
-	sccp_msg_init_unitdata(&sm, called, calling, msgb_data(tcap), msgb_length(tcap), true);
+	sccp_msg_init_unitdata(&sm, called, calling, NULL, 0, true);
 	if (sm.called.route_on_ssn && !sm.called.pc_present) {
 		sm.called.pc_present = true;
 		sm.called.pc = fallback_pc;
 	}
-	rc = sccp_relay_send(mr->sccp, &sm, 0);
+	rc = sccp_relay_send_data(mr->sccp, &sm, msgb_data(tcap), msgb_length(tcap), 0);
 	msgb_free(tcap);
 	if (rc < 0) {
 		map_ctr_inc(mr, MAP_CTR_TX_ERR);
@@ -321,6 +317,13 @@ static void txn_timer_cb(void *data)
 {
 	struct map_txn *t = data;
 
+	if (t->kind == MAP_TXN_OPEN) {
+		LOGP(DMAP, LOGL_NOTICE, "dialogue %u: no request after the dialogue was accepted, aborted\n",
+		     t->tid_in);
+		map_txn_abort_in(t);
+		map_txn_free(t);
+		return;
+	}
 	if (t->state == MAP_TXN_WAIT_NEXT) {
 		/* the sender announced more messages and did not send them: close both sides */
 		LOGP(DMAP, LOGL_NOTICE, "SMS dialogue %u: no further message from the sender, closed\n", t->tid_in);
@@ -358,16 +361,18 @@ struct map_txn *map_txn_alloc(struct map_router *mr, enum map_txn_kind kind, con
 		return NULL;
 	t->mr = mr;
 	t->kind = kind;
-	t->tid_in = alloc_tid(mr);
+	/* a request in a Continue is for the dialogue np700 accepted with that tid (open_dialogue()) */
+	t->tid_in = m->type == TCAP_CONTINUE ? tcap_tid_get(&m->dtid) : alloc_tid(mr);
 	t->peer_tid_in = m->otid;
 	t->peer_in = ind->msg->calling;
 	t->own_in = ind->msg->called;
 	t->opc_in = ind->opc;
 	t->aarq_in = m->dlg.pdu == TCAP_DLG_AARQ;
+	t->in_answered = m->type == TCAP_CONTINUE;	/* the dialogue was accepted already */
 	t->ac_in = ac;
 	t->version_in = version;
-	t->invoke_id_in = c->invoke_id;
-	t->opcode_in = c->opcode;
+	t->invoke_id_in = c ? c->invoke_id : 0;
+	t->opcode_in = c ? c->opcode : -1;
 	osmo_timer_setup(&t->timer, txn_timer_cb, t);
 	hash_add(mr->tab->txn_in_hash, &t->node_in, t->tid_in);
 	llist_add_tail(&t->list, &mr->txns);
@@ -596,25 +601,15 @@ void map_txn_record(struct map_txn *t, enum cdr_outcome out, const char *reason,
 
 /* --- TCAP dispatch */
 
-static void rx_begin(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m)
+/* The request \a c of a dialogue in context \a ac / \a version: in the Begin, or in the Continue
+ * that followed a Begin with only the dialogue request (then m is that Continue: answers go to its
+ * otid, without AARE, which np700 sent already). \a c NULL: there was no invoke. */
+static void rx_request(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m,
+		       const struct tcap_component *c, int ac, int version)
 {
-	const struct tcap_component *c;
 	struct map_fwd_sm f;
-	int ac = 0, version = 1, problem;
+	int problem;
 
-	if (m->dlg.pdu == TCAP_DLG_AARQ &&
-	    (map_acn_parse(&m->dlg.acn, &ac, &version) < 0 || !get_value_string_or_null(map_ac_names, ac))) {
-		struct msgb *msg = map_msgb();
-
-		map_ctr_inc(mr, MAP_CTR_RX_BAD);
-		LOGP(DMAP, LOGL_NOTICE, "OPC %u: Begin with an application context np700 does not serve\n", ind->opc);
-		/* TS 29.002 §12.1.3: the dialogue is refused, AARE application-context-name-not-supported
-		 * (there is no other version of a context np700 does not know to offer) */
-		if (msg)
-			reply(mr, ind, msg, tcap_enc_abort_acn_not_supported(msg, &m->otid, &m->dlg.acn));
-		return;
-	}
-	c = tcap_first_comp(m, TCAP_COMP_INVOKE);
 	if (c && !c->op_global && c->opcode == MAP_OP_REPORT_SM_DELIVERY_STATUS &&
 	    (ac == MAP_AC_SHORT_MSG_GATEWAY || ac == 0)) {
 		/* after a failed delivery the SMSC reports to the "HLR" of X, which is np700: nothing to
@@ -627,7 +622,7 @@ static void rx_begin(struct map_router *mr, const struct sccp_ind *ind, const st
 		return;
 	}
 	if (!c) {
-		/* a Begin without invoke (e.g. only a dialogue portion): nothing np700 could serve */
+		/* nothing np700 could serve */
 		map_ctr_inc(mr, MAP_CTR_RX_BAD);
 		map_reply_reject(mr, ind, m, TCAP_INVOKE_ID_NONE, TCAP_PROBLEM_GENERAL, TCAP_GP_UNRECOGNIZED_COMPONENT);
 		return;
@@ -661,6 +656,72 @@ static void rx_begin(struct map_router *mr, const struct sccp_ind *ind, const st
 		sms_mt_rx(mr, ind, m, c, ac, version, &f);
 	else
 		sms_mo_rx(mr, ind, m, c, ac, version, &f);
+}
+
+/* A Begin with a dialogue request and no component: the initiator sends its request in the next
+ * message when the two do not fit one (TS 29.002: MAP-OPEN with the delimiter alone, the service
+ * request in a Continue). np700 accepts the dialogue with a Continue carrying the AARE and waits. */
+static void open_dialogue(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m, int ac,
+			  int version)
+{
+	struct map_txn *t = map_txn_alloc(mr, MAP_TXN_OPEN, ind, m, NULL, ac, version);
+	struct msgb *msg = map_msgb();
+	struct tcap_tid otid;
+	struct tcap_oid acn;
+
+	if (!t || !msg) {
+		if (t)
+			map_txn_free(t);
+		msgb_free(msg);
+		return;
+	}
+	LOGP(DMAP, LOGL_INFO, "dialogue %u: %s v%d opened without a request, accepted\n", t->tid_in,
+	     get_value_string(map_ac_names, ac), version);
+	tcap_tid_set(&otid, t->tid_in);
+	map_acn(&acn, ac, version);
+	if (tcap_enc_continue_aare(msg, &otid, &m->otid, &acn) < 0) {
+		msgb_free(msg);
+		map_txn_free(t);
+		return;
+	}
+	txn_send_in(t, msg);
+	map_txn_timer(t, mr->cfg.peer_timeout_s);
+}
+
+/* The initiator's Continue on a dialogue np700 accepted without a request: the request itself.
+ * The waiting entry goes; its tid stays the dialogue's (map_txn_alloc() takes it from the dtid). */
+static void rx_open_continue(struct map_txn *t, const struct sccp_ind *ind, const struct tcap_msg *m)
+{
+	struct map_router *mr = t->mr;
+	int ac = t->ac_in, version = t->version_in;
+
+	map_txn_free(t);
+	rx_request(mr, ind, m, tcap_first_comp(m, TCAP_COMP_INVOKE), ac, version);
+}
+
+static void rx_begin(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m)
+{
+	const struct tcap_component *c;
+	int ac = 0, version = 1;
+
+	if (m->dlg.pdu == TCAP_DLG_AARQ &&
+	    (map_acn_parse(&m->dlg.acn, &ac, &version) < 0 || !get_value_string_or_null(map_ac_names, ac))) {
+		struct msgb *msg = map_msgb();
+
+		map_ctr_inc(mr, MAP_CTR_RX_BAD);
+		LOGP(DMAP, LOGL_NOTICE, "OPC %u: Begin with an application context np700 does not serve\n", ind->opc);
+		/* TS 29.002 §12.1.3: the dialogue is refused, AARE application-context-name-not-supported
+		 * (there is no other version of a context np700 does not know to offer) */
+		if (msg)
+			reply(mr, ind, msg, tcap_enc_abort_acn_not_supported(msg, &m->otid, &m->dlg.acn));
+		return;
+	}
+	c = tcap_first_comp(m, TCAP_COMP_INVOKE);
+	if (!c && !m->num_comp && m->dlg.pdu == TCAP_DLG_AARQ) {
+		open_dialogue(mr, ind, m, ac, version);
+		return;
+	}
+	rx_request(mr, ind, m, c, ac, version);
 }
 
 /* A Continue from the sender of a relayed forwardSM: the next message of "more messages to send" */
@@ -704,6 +765,16 @@ static void rx_dialogue(struct map_router *mr, const struct sccp_ind *ind, const
 		if (m->type == TCAP_CONTINUE && m->otid.len)
 			t->peer_tid_out = m->otid;
 		sms_out_rx(t, m);
+		return;
+	}
+	if (t->kind == MAP_TXN_OPEN) {
+		if (m->type == TCAP_CONTINUE) {
+			rx_open_continue(t, ind, m);
+			return;
+		}
+		LOGP(DMAP, LOGL_INFO, "dialogue %u: %s before any request\n", t->tid_in,
+		     get_value_string(tcap_msg_type_names, m->type));
+		map_txn_free(t);
 		return;
 	}
 	switch (m->type) {

@@ -40,6 +40,7 @@ struct sms_corr {
 enum map_txn_kind {
 	MAP_TXN_MT,
 	MAP_TXN_MO,
+	MAP_TXN_OPEN,			/*!< a dialogue opened without a component, waiting for its request */
 };
 
 enum map_txn_state {

@@ -49,10 +49,13 @@ void sms_mo_rx(struct map_router *mr, const struct sccp_ind *ind, const struct t
 	int err, rc;
 
 	map_ctr_inc(mr, MAP_CTR_MO);
-	if (f->da_type != MAP_SM_RP_DA_SCA || f->oa_type != MAP_SM_RP_OA_MSISDN ||
-	    sms_tpdu_decode(&tp, f->ui, f->ui_len, true) < 0 || tp.mti != SMS_MTI_SUBMIT) {
+	rc = f->da_type == MAP_SM_RP_DA_SCA && f->oa_type == MAP_SM_RP_OA_MSISDN ?
+		sms_tpdu_decode(&tp, f->ui, f->ui_len, true) : -EINVAL;
+	/* an SMS-COMMAND (not decoded: tp stays empty) refers to a message submitted before; it is
+	 * relayed as it is, like a message for an unprotected number */
+	if (rc < 0 && rc != -EOPNOTSUPP) {
 		map_ctr_inc(mr, MAP_CTR_MO_REJECTED);
-		LOGP(DMAP, LOGL_NOTICE, "MO-FSM from OPC %u: no SC address / MSISDN / SMS-SUBMIT\n", ind->opc);
+		LOGP(DMAP, LOGL_NOTICE, "MO-FSM from OPC %u: no SC address / MSISDN / valid TPDU\n", ind->opc);
 		map_reply_error(mr, ind, m, c, MAP_ERR_UNEXPECTED_DATA_VALUE, -1);
 		return;
 	}

@@ -171,14 +171,17 @@ static void mt_part(struct map_txn *t, const uint8_t *param, size_t param_len, c
 	t->param_in = talloc_memdup(t, param, param_len);
 	t->param_in_len = param_len;
 
-	if (sms_tpdu_decode(&tp, f->ui, f->ui_len, false) < 0 || tp.mti != SMS_MTI_DELIVER) {
-		LOGP(DMAP, LOGL_NOTICE, "MT-FSM IMSI=%s X=%s: undecodable SMS-DELIVER\n", corr->imsi_str, corr->x);
+	/* an SMS-STATUS-REPORT comes to X when the SMSC took X for the sender (sms_mo.c shows X to B):
+	 * its TP-RA, the recipient B, takes the place of the sender, and A gets it about X */
+	if (sms_tpdu_decode(&tp, f->ui, f->ui_len, false) < 0) {
+		LOGP(DMAP, LOGL_NOTICE, "MT-FSM IMSI=%s X=%s: undecodable SMS-DELIVER / STATUS-REPORT\n",
+		     corr->imsi_str, corr->x);
 		map_ctr_inc(mr, MAP_CTR_RX_BAD);
 		sms_txn_fail(t, MAP_ERR_UNEXPECTED_DATA_VALUE, CDR_OUT_FAILED, "bad TPDU",
 			     MAP_ERR_UNEXPECTED_DATA_VALUE);
 		return;
 	}
-	/* the sender: TP-OA in canonical E.164; an alphanumeric sender cannot be a binding's party */
+	/* the sender (TP-OA, or TP-RA) in canonical E.164; an alphanumeric one cannot be a binding's party */
 	if (tp.addr.alpha || np700_real_normalise(&mr->g->plan, tp.addr.digits, map_nature_from_ton(tp.addr.ton),
 						  t->sender, sizeof(t->sender)) < 0) {
 		memset(&d, 0, sizeof(d));
@@ -209,12 +212,12 @@ static void mt_part(struct map_txn *t, const uint8_t *param, size_t param_len, c
 	OSMO_STRLCPY_ARRAY(t->rec.callee, d.connect_to);
 	OSMO_STRLCPY_ARRAY(t->rec.shown_callee, d.show_callee);
 	OSMO_STRLCPY_ARRAY(t->rec.shown_caller, d.show_caller);
-	/* a concatenated SMS counts once against the binding's limits */
-	t->concat_first = !tp.concat || tp.concat_seq <= 1;
+	/* a concatenated SMS counts once against the binding's limits, a status report not at all */
+	t->concat_first = tp.mti == SMS_MTI_DELIVER && (!tp.concat || tp.concat_seq <= 1);
 	if (t->concat_first)
 		np700_decision_note_call(mr->g->store, &d, t->sender, now);
 
-	/* TP-OA = the number to show (on the stack: the TPDU is kept in the transaction anyway) */
+	/* TP-OA / TP-RA = the number to show (on the stack: the TPDU is kept in the transaction anyway) */
 	rc = sms_show_addr(mr, d.show_callee, show, sizeof(show), &ton) == 0 ?
 		sms_tpdu_rewrite_addr_buf(ui, sizeof(ui), f->ui, f->ui_len, false, ton, SMS_NPI_ISDN, show) : -EINVAL;
 	if (rc < 0) {
@@ -225,9 +228,9 @@ static void mt_part(struct map_txn *t, const uint8_t *param, size_t param_len, c
 	t->ui_new = talloc_memdup(t, ui, rc);
 	t->ui_new_len = rc;
 
-	LOGP(DMAP, LOGL_INFO, "MT-FSM IMSI=%s X=%s from %s to %s shown %s%s%s\n", corr->imsi_str, corr->x,
-	     t->sender, d.connect_to, show, t->more_msgs ? " (more)" : "",
-	     tp.concat ? " (concatenated)" : "");
+	LOGP(DMAP, LOGL_INFO, "MT-FSM IMSI=%s X=%s %s %s to %s shown %s%s%s\n", corr->imsi_str, corr->x,
+	     tp.mti == SMS_MTI_STATUS_REPORT ? "status report about" : "from", t->sender, d.connect_to, show,
+	     t->more_msgs ? " (more)" : "", tp.concat ? " (concatenated)" : "");
 
 	/* the recipient resolved by an earlier part of the same sender is still good */
 	if (corr->real_imsi[0] && !strcmp(corr->recipient, d.connect_to) && !strcmp(corr->sender, t->sender)) {

@@ -136,13 +136,87 @@ static int dec_udh(struct sms_tpdu *t)
 	return 0;
 }
 
+/* TP-UDL and TP-UD at \a off (charset from t->dcs), which must end the TPDU exactly: a mismatch
+ * means the lengths contradict. */
+static int dec_ud(struct sms_tpdu *t, const uint8_t *buf, size_t len, size_t off)
+{
+	size_t ud_octets;
+
+	if (off + 1 > len)
+		return -EINVAL;
+	t->udl = buf[off++];
+	if (t->charset == SMS_CHARSET_GSM7) {
+		if (t->udl > 160)
+			return -EINVAL;
+		ud_octets = (t->udl * 7 + 7) / 8;
+	} else {
+		if (t->udl > 140)
+			return -EINVAL;
+		ud_octets = t->udl;
+	}
+	if (off + ud_octets != len)
+		return -EINVAL;
+	t->ud = buf + off;
+	t->ud_octets = ud_octets;
+
+	if (t->udhi) {
+		if (ud_octets < 1)
+			return -EINVAL;
+		t->udh_len = t->ud[0];
+		if (1 + t->udh_len > ud_octets)
+			return -EINVAL;
+		/* in septets the header (with fill bits) must fit inside UDL too */
+		if (t->charset == SMS_CHARSET_GSM7 && ((1 + t->udh_len) * 8 + 6) / 7 > t->udl)
+			return -EINVAL;
+		t->udh = t->ud + 1;
+		return dec_udh(t);
+	}
+	return 0;
+}
+
+/* SMS-STATUS-REPORT after TP-RA (TS 23.040 9.2.2.3): SCTS, DT, ST, then an optional TP-PI naming
+ * which of PID, DCS and UDL/UD follow (bit 7 extends TP-PI by octets of no meaning yet). */
+static int dec_status_report(struct sms_tpdu *t, const uint8_t *buf, size_t len, size_t off)
+{
+	uint8_t pi;
+
+	if (off + 15 > len)
+		return -EINVAL;
+	memcpy(t->scts, buf + off, 7);
+	off += 14;		/* SCTS and the discharge time */
+	t->st = buf[off++];
+	if (off == len)
+		return t->udhi ? -EINVAL : 0;	/* a header needs user data */
+	pi = buf[off++];
+	while (buf[off - 1] & 0x80) {
+		if (off >= len)
+			return -EINVAL;
+		off++;
+	}
+	if (pi & 0x01) {
+		if (off >= len)
+			return -EINVAL;
+		t->pid = buf[off++];
+	}
+	if (pi & 0x02) {
+		if (off >= len)
+			return -EINVAL;
+		t->dcs = buf[off++];
+	}
+	t->charset = sms_charset(t->dcs);
+	if (pi & 0x04)
+		return dec_ud(t, buf, len, off);
+	return off == len && !t->udhi ? 0 : -EINVAL;
+}
+
 /*! Decode the TPDU \a buf / \a len.
- *  \param[in] mo true: MS -> SC direction (SMS-SUBMIT expected), false: SC -> MS (SMS-DELIVER)
- *  \returns 0; -EOPNOTSUPP another TPDU type (STATUS-REPORT, COMMAND, ...: pass it on untouched);
+ *  \param[in] mo true: MS -> SC direction (SMS-SUBMIT expected), false: SC -> MS (SMS-DELIVER or
+ *  SMS-STATUS-REPORT)
+ *  \returns 0; -EOPNOTSUPP another TPDU type (COMMAND, reserved: pass it on untouched);
  *  -EINVAL malformed (truncated, lengths that contradict each other, trailing octets). */
 int sms_tpdu_decode(struct sms_tpdu *t, const uint8_t *buf, size_t len, bool mo)
 {
-	size_t off = 1, ud_octets;
+	size_t off = 1;
 	uint8_t fo;
 	int rc;
 
@@ -151,7 +225,7 @@ int sms_tpdu_decode(struct sms_tpdu *t, const uint8_t *buf, size_t len, bool mo)
 		return -EINVAL;
 	fo = buf[0];
 	t->mti = fo & 3;
-	if (t->mti != (mo ? SMS_MTI_SUBMIT : SMS_MTI_DELIVER))
+	if (mo ? t->mti != SMS_MTI_SUBMIT : t->mti != SMS_MTI_DELIVER && t->mti != SMS_MTI_STATUS_REPORT)
 		return -EOPNOTSUPP;
 	t->udhi = !!(fo & 0x40);
 	t->rp = !!(fo & 0x80);
@@ -159,17 +233,21 @@ int sms_tpdu_decode(struct sms_tpdu *t, const uint8_t *buf, size_t len, bool mo)
 	if (mo) {
 		t->rd = !!(fo & 0x04);
 		t->vpf = (fo >> 3) & 3;
-		if (len < 2)
-			return -EINVAL;
-		t->mr = buf[off++];
 	} else {
 		t->mms = !!(fo & 0x04);
 		t->lp = !!(fo & 0x08);
+	}
+	if (mo || t->mti == SMS_MTI_STATUS_REPORT) {
+		if (len < 2)
+			return -EINVAL;
+		t->mr = buf[off++];
 	}
 	rc = dec_addr(&t->addr, buf, len, off);
 	if (rc < 0)
 		return rc;
 	off += t->addr.len;
+	if (t->mti == SMS_MTI_STATUS_REPORT)
+		return dec_status_report(t, buf, len, off);
 	if (off + 2 > len)
 		return -EINVAL;
 	t->pid = buf[off++];
@@ -187,39 +265,7 @@ int sms_tpdu_decode(struct sms_tpdu *t, const uint8_t *buf, size_t len, bool mo)
 		memcpy(t->scts, buf + off, 7);
 		off += 7;
 	}
-	if (off + 1 > len)
-		return -EINVAL;
-	t->udl = buf[off++];
-	if (t->charset == SMS_CHARSET_GSM7) {
-		if (t->udl > 160)
-			return -EINVAL;
-		ud_octets = (t->udl * 7 + 7) / 8;
-	} else {
-		if (t->udl > 140)
-			return -EINVAL;
-		ud_octets = t->udl;
-	}
-	/* the user data must end the TPDU exactly: a mismatch means the lengths contradict */
-	if (off + ud_octets != len)
-		return -EINVAL;
-	t->ud = buf + off;
-	t->ud_octets = ud_octets;
-
-	if (t->udhi) {
-		if (ud_octets < 1)
-			return -EINVAL;
-		t->udh_len = t->ud[0];
-		if (1 + t->udh_len > ud_octets)
-			return -EINVAL;
-		/* in septets the header (with fill bits) must fit inside UDL too */
-		if (t->charset == SMS_CHARSET_GSM7 && ((1 + t->udh_len) * 8 + 6) / 7 > t->udl)
-			return -EINVAL;
-		t->udh = t->ud + 1;
-		rc = dec_udh(t);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return dec_ud(t, buf, len, off);
 }
 
 /*! The text of \a t for logs and tests: GSM 7-bit decoded to ASCII/UTF-8 (after the UDH),
@@ -231,6 +277,8 @@ int sms_tpdu_text(const struct sms_tpdu *t, char *out, size_t out_len)
 	if (!out_len)
 		return -EINVAL;
 	out[0] = '\0';
+	if (!t->ud)
+		return 0;	/* a status report without user data */
 	if (t->charset == SMS_CHARSET_GSM7) {
 		if (gsm_7bit_decode_n_hdr(out, out_len, t->ud, t->udl, t->udhi) < 0)
 			return -EINVAL;
@@ -262,7 +310,7 @@ int sms_addr_encode(uint8_t *buf, size_t buf_len, uint8_t ton, uint8_t npi, cons
 	return 2 + rc;
 }
 
-/*! Rewrite TP-OA (DELIVER, \a mo false) or TP-DA (SUBMIT, \a mo true) of the TPDU \a buf to
+/*! Rewrite TP-OA (DELIVER) or TP-RA (STATUS-REPORT), \a mo false, or TP-DA (SUBMIT, \a mo true) of \a buf to
  *  \a digits with \a ton / \a npi into \a out; every other octet stays as it was.
  *  \returns the length of the new TPDU, or -EINVAL / -EOPNOTSUPP (as sms_tpdu_decode(), or bad
  *  digits), -ENOSPC (more than \a out_size octets; SMS_TPDU_MAX_LEN is always enough for a

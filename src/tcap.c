@@ -808,6 +808,18 @@ int tcap_enc_end_result(struct msgb *msg, const struct tcap_tid *dtid, const str
 	return tcap_encode(msg, &m);
 }
 
+/*! Continue with only the AARE (accepted) for \a acn: the answer to a Begin that opened a dialogue
+ *  without a component (the request follows in the initiator's Continue). */
+int tcap_enc_continue_aare(struct msgb *msg, const struct tcap_tid *otid, const struct tcap_tid *dtid,
+			   const struct tcap_oid *acn)
+{
+	struct tcap_msg m;
+
+	init_answer(&m, TCAP_CONTINUE, dtid, acn);
+	m.otid = *otid;
+	return tcap_encode(msg, &m);
+}
+
 /*! End with a ReturnError {invoke_id, error_code, param (may be NULL)}; AARE as in tcap_enc_end_result(). */
 int tcap_enc_end_error(struct msgb *msg, const struct tcap_tid *dtid, const struct tcap_oid *aare_acn,
 		       int32_t invoke_id, int32_t error_code, const uint8_t *param, size_t param_len)

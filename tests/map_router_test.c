@@ -141,7 +141,8 @@ static void print_tpdu(const uint8_t *ui, size_t len, bool mo)
 		printf(" TPDU?");
 		return;
 	}
-	printf(" %s=%u/%s", mo ? "TP-DA" : "TP-OA", t.addr.ton, t.addr.digits);
+	printf(" %s=%u/%s", mo ? "TP-DA" : t.mti == SMS_MTI_STATUS_REPORT ? "STATUS-REPORT TP-RA" : "TP-OA",
+	       t.addr.ton, t.addr.digits);
 	if (t.concat)
 		printf(" concat=%u/%u/%u", t.concat_ref, t.concat_seq, t.concat_max);
 }
@@ -249,6 +250,8 @@ static void flush(void)
 	}
 
 	for (i = 0; i < n_caps; i++) {
+		static uint8_t whole[4096];	/* XUDT segments put together */
+		static size_t whole_len;
 		struct sccp_msg sm;
 		struct tcap_msg m;
 		int ac = 0, version = 1;
@@ -256,6 +259,22 @@ static void flush(void)
 		if (sccp_msg_parse(&sm, caps[i].data, caps[i].len, SCCP_VAR_ITU, NULL) < 0) {
 			printf("  -> DPC %u: unparsable SCCP\n", caps[i].dpc);
 			continue;
+		}
+		if (sm.seg_present) {
+			if (sm.seg.first)
+				whole_len = 0;
+			if (whole_len + sm.data_len > sizeof(whole)) {
+				printf("  !! segments too long\n");
+				continue;
+			}
+			memcpy(whole + whole_len, sm.data, sm.data_len);
+			whole_len += sm.data_len;
+			printf("  -> DPC %u %s segment of %u octets, %u to come\n", caps[i].dpc,
+			       get_value_string(sccp_msg_type_names, sm.type), sm.data_len, sm.seg.remaining);
+			if (sm.seg.remaining)
+				continue;
+			sm.data = whole;
+			sm.data_len = whole_len;
 		}
 		printf("  -> DPC %u %s cd=%s/%u cg=%s/%u:", caps[i].dpc, get_value_string(sccp_msg_type_names, sm.type),
 		       sm.called.digits, sm.called.ssn, sm.calling.digits, sm.calling.ssn);
@@ -829,6 +848,24 @@ static struct msgb *end_comps(int ac, const struct tcap_component *comps, unsign
 	return msg;
 }
 
+/* An mt-forwardSM argument to the last correlation IMSI for TPDU \a ui with the Rel-7 elements
+ * smDeliveryTimer (600) and smDeliveryStartTime after the mandatory ones */
+static struct msgb *mt_arg_rel7(const uint8_t *ui, size_t n)
+{
+	struct msgb *p = new_msg(), *q = new_msg();
+	struct ber_tlv seq;
+	size_t mark;
+
+	map_enc_fwd_sm(q, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, false);
+	OSMO_ASSERT(ber_read_exact(msgb_data(q), msgb_length(q), &seq) == 0);
+	ber_begin(p, BER_ID_SEQUENCE, &mark);
+	ber_put_raw(p, seq.val, seq.len);
+	ber_put_raw(p, (const uint8_t *)"\x02\x02\x02\x58\x04\x04\xe9\x3c\x2a\x10", 10);
+	ber_end(p, mark);
+	msgb_free(q);
+	return p;
+}
+
 /* What real peers send besides the plain flows (TS 29.002, Q.773/Q.774) */
 static void test_peer_variants(void)
 {
@@ -871,23 +908,27 @@ static void test_peer_variants(void)
 	printf("-- SMSC: MT-FSM v3 with smDeliveryTimer 600 and smDeliveryStartTime (Rel-7)\n");
 	smsc_sri_sm_keep(0x630, X1);
 	n = deliver(ui, A, SMS_TON_INTERNATIONAL, -1, 0, 0, false);
-	p = new_msg();
-	{
-		struct msgb *q = new_msg();
-		size_t mark;
-
-		ber_begin(p, BER_ID_SEQUENCE, &mark);
-		map_enc_fwd_sm(q, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, false);
-		/* the three mandatory elements, then the two Rel-7 ones */
-		ber_put_raw(p, msgb_data(q) + 2, msgb_length(q) - 2);
-		ber_put_raw(p, (const uint8_t *)"\x02\x02\x02\x58\x04\x04\xe9\x3c\x2a\x10", 10);
-		ber_end(p, mark);
-		msgb_free(q);
-	}
 	answer_op = MAP_OP_MT_FORWARD_SM;
-	net_rx(NP_GT, 8, SMSC, 8, map_net_begin(0x631, MAP_AC_SHORT_MSG_MT_RELAY, 3, MAP_OP_MT_FORWARD_SM, p));
+	net_rx(NP_GT, 8, SMSC, 8, map_net_begin(0x631, MAP_AC_SHORT_MSG_MT_RELAY, 3, MAP_OP_MT_FORWARD_SM,
+						mt_arg_rel7(ui, n)));
 	hlr_answers(B, IMSI_B, MSC_B);
 	msc_delivers(MSC_B, 3);
+
+	printf("-- SMSC: status report to X about the message A sent to B through X (TP-RA=B): to A, TP-RA=X\n");
+	smsc_sri_sm_keep(0x638, X1);
+	n = 0;
+	ui[n++] = 0x06;		/* SMS-STATUS-REPORT, no more messages */
+	ui[n++] = 0x33;		/* TP-MR */
+	n += sms_addr_encode(ui + n, 20, SMS_TON_INTERNATIONAL, SMS_NPI_ISDN, B);
+	memcpy(ui + n, "\x62\x11\x28\x08\x00\x00\x00\x62\x11\x28\x08\x00\x01\x00", 14);
+	n += 14;
+	ui[n++] = 0x00;		/* TP-ST: received by the SME */
+	p = new_msg();
+	map_enc_fwd_sm(p, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, false);
+	answer_op = MAP_OP_MT_FORWARD_SM;
+	net_rx(NP_GT, 8, SMSC, 8, map_net_begin(0x639, MAP_AC_SHORT_MSG_MT_RELAY, 3, MAP_OP_MT_FORWARD_SM, p));
+	hlr_answers(A, IMSI_A, MSC_A);
+	msc_delivers(MSC_A, 3);
 
 	printf("-- GMSC: SRI v3 whose argument is not BER: Reject, with the AARE\n");
 	p = new_msg();
@@ -914,6 +955,83 @@ static void test_peer_variants(void)
 	map_enc_sri_sm(p, MAP_TON_NATIONAL, MAP_NPI_ISDN, XU, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
 	answer_op = MAP_OP_SEND_ROUTING_INFO_FOR_SM;
 	net_rx(XU, 6, SMSC, 8, map_net_begin(0x660, MAP_AC_SHORT_MSG_GATEWAY, 1, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
+}
+
+/* TS 29.002: a dialogue opened with the dialogue request alone, its request in the next message;
+ * and a forwarded message too long for one UDT */
+static struct msgb *begin_aarq_only(uint32_t otid, const struct tcap_oid *acn)
+{
+	struct msgb *msg = new_msg();
+	struct tcap_msg m;
+
+	tcap_msg_init(&m, TCAP_BEGIN);
+	m.otid = map_net_tid(otid);
+	m.dlg.pdu = TCAP_DLG_AARQ;
+	m.dlg.proto_version_present = true;
+	m.dlg.acn = *acn;
+	tcap_encode(msg, &m);
+	return msg;
+}
+
+static void test_open_and_long(void)
+{
+	struct tcap_tid peer = map_net_tid(0x700), ours;
+	struct msgb *msg, *p;
+	struct tcap_oid acn;
+	uint8_t ui[200];
+	size_t n;
+
+	printf("\n== dialogue opened without a request\n");
+	smsc_sri_sm_keep(0x6ff, X1);
+	printf("SMSC: Begin with AARQ shortMsgMT-Relay v3 only\n");
+	map_acn(&acn, MAP_AC_SHORT_MSG_MT_RELAY, 3);
+	net_rx(NP_GT, 8, SMSC, 8, begin_aarq_only(0x700, &acn));
+	ours = last_otid;
+	printf("SMSC: Continue with the MT-FSM\n");
+	p = new_msg();
+	n = deliver(ui, A, SMS_TON_INTERNATIONAL, -1, 0, 0, false);
+	map_enc_fwd_sm(p, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, false);
+	msg = new_msg();
+	tcap_enc_continue_invoke(msg, &peer, &ours, 1, MAP_OP_MT_FORWARD_SM, msgb_data(p), msgb_length(p));
+	msgb_free(p);
+	answer_op = MAP_OP_MT_FORWARD_SM;
+	net_rx(NP_GT, 8, SMSC, 8, msg);
+	hlr_answers(B, IMSI_B, MSC_B);
+	msc_delivers(MSC_B, 3);
+
+	printf("-- opened, then the SMSC ends it: nothing to answer\n");
+	net_rx(NP_GT, 8, SMSC, 8, begin_aarq_only(0x701, &acn));
+	msg = new_msg();
+	{
+		struct tcap_msg m;
+
+		tcap_msg_init(&m, TCAP_END);
+		m.dtid = last_otid;
+		tcap_encode(msg, &m);
+	}
+	net_rx(NP_GT, 8, SMSC, 8, msg);
+	printf("-- opened, then nothing: after the peer timeout np700 aborts it\n");
+	net_rx(NP_GT, 8, SMSC, 8, begin_aarq_only(0x702, &acn));
+	printf("(11 s pass)\n");
+	osmo_gettimeofday_override_add(11, 0);
+	osmo_timers_update();
+	flush();
+	printf("dialogues %u\n", map_router_txn_count(mr));
+
+	printf("\n== 140 octets of text and the Rel-7 elements: the forwarded MT-FSM does not fit one UDT"
+	       " (272-octet SIF), so it goes in XUDT segments\n");
+	smsc_sri_sm_keep(0x710, X1);
+	n = deliver(ui, A, SMS_TON_INTERNATIONAL, -1, 0, 0, false);
+	/* replace "hello" (UDL 5) by 140 octets of 8-bit data */
+	n -= 6;
+	ui[n++] = 140;
+	memset(ui + n, 'z', 140);
+	n += 140;
+	answer_op = MAP_OP_MT_FORWARD_SM;
+	net_rx(NP_GT, 8, SMSC, 8, map_net_begin(0x711, MAP_AC_SHORT_MSG_MT_RELAY, 3, MAP_OP_MT_FORWARD_SM,
+						mt_arg_rel7(ui, n)));
+	hlr_answers(B, IMSI_B, MSC_B);
+	msc_delivers(MSC_B, 3);
 }
 
 /* Mutated copies of real messages (an SMSC's MT-FSM and SRI-SM, an HLR's and an MSC's answer on
@@ -1124,6 +1242,7 @@ int main(int argc, char **argv)
 	test_mo();
 	test_bad();
 	test_peer_variants();
+	test_open_and_long();
 	test_expiry();
 	test_corr_random();
 	printf("\ncorrelations %u, dialogues %u\n", map_router_corr_count(mr), map_router_txn_count(mr));

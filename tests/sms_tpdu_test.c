@@ -30,13 +30,17 @@ static void show(const char *name, const char *hex, bool mo)
 	printf("-- %s: %s\n", name, rcname(rc));
 	if (rc < 0)
 		return;
-	printf("  %s rp=%d udhi=%d sr=%d", mo ? "SUBMIT" : "DELIVER", t.rp, t.udhi, t.sr);
+	printf("  %s rp=%d udhi=%d sr=%d", mo ? "SUBMIT" : t.mti == SMS_MTI_STATUS_REPORT ? "STATUS-REPORT" : "DELIVER",
+	       t.rp, t.udhi, t.sr);
 	if (mo)
 		printf(" rd=%d vpf=%s mr=%u vp=%s", t.rd, get_value_string(sms_vpf_names, t.vpf), t.mr,
 		       t.vp_len ? osmo_hexdump_nospc(t.vp, t.vp_len) : "-");
 	else
 		printf(" mms=%d lp=%d scts=%s", t.mms, t.lp, osmo_hexdump_nospc(t.scts, 7));
-	printf("\n  %s ton=%u npi=%u %s=%s (at %zu, %zu octets)\n", mo ? "da" : "oa", t.addr.ton, t.addr.npi,
+	if (t.mti == SMS_MTI_STATUS_REPORT)
+		printf(" mr=%u st=%02x", t.mr, t.st);
+	printf("\n  %s ton=%u npi=%u %s=%s (at %zu, %zu octets)\n",
+	       mo ? "da" : t.mti == SMS_MTI_STATUS_REPORT ? "ra" : "oa", t.addr.ton, t.addr.npi,
 	       t.addr.alpha ? "alpha" : "digits", t.addr.digits, t.addr.off, t.addr.len);
 	printf("  pid=%02x dcs=%02x charset=%s udl=%u ud_octets=%zu", t.pid, t.dcs,
 	       get_value_string(sms_charset_names, t.charset), t.udl, t.ud_octets);
@@ -119,7 +123,23 @@ int main(void)
 	}
 
 	show("wrong direction", DELIVER, true);
-	show("status report", "060d91683108108300f0", false);
+	/* SMS-STATUS-REPORT: MR 0x0d, RA +8613800138000, SCTS, discharge time, status 00 (received) */
+	show("status report", "060d0d91683108108300f06211280800000062112808000100" "00", false);
+	/* with TP-PI naming DCS and UDL: 8-bit, 2 octets "hi" */
+	show("status report with PI, DCS, UD", "060d0d91683108108300f06211280800000062112808000100" "00" "06" "04"
+	     "02" "6869", false);
+	show("status report, PI announces UD that is missing", "060d0d91683108108300f062112808000000621128080001"
+	     "00" "00" "04", false);
+	show("status report truncated after TP-RA", "06" "0d" "0d91683108108300f0", false);
+	{
+		uint8_t in[64], out[64];
+		int len = osmo_hexparse("060d0d91683108108300f0621128080000006211280800010000", in, sizeof(in));
+		int n = sms_tpdu_rewrite_addr_buf(out, sizeof(out), in, len, false, SMS_TON_NATIONAL, SMS_NPI_ISDN,
+						  "700123456789012");
+
+		printf("-- status report, TP-RA rewritten to X: %s\n", n < 0 ? rcname(n) : osmo_hexdump_nospc(out, n));
+	}
+	show("command (MS -> SC, not decoded)", "02" "0d" "00" "01" "0d" "0d91683108108300f0" "00", true);
 	show("empty", "", false);
 	show("truncated address", "040d916831", false);
 	show("address too long", "0415916831081083001234567890123400000000", false);

@@ -233,13 +233,14 @@ static size_t make_submit(uint8_t *buf, const char *da, uint8_t ton, const char 
 	return n + octets;
 }
 
-static struct msgb *vectors[32];
-static int vector_ver[32];
-static const char *vector_name[32];
+static struct msgb *vectors[48];
+static int vector_ver[48];
+static const char *vector_name[48];
 static int num_vectors;
 
 static void keep(const char *name, struct msgb *msg, int ver)
 {
+	OSMO_ASSERT(num_vectors < ARRAY_SIZE(vectors));
 	vectors[num_vectors] = msg;
 	vector_ver[num_vectors] = ver;
 	vector_name[num_vectors++] = name;
@@ -281,7 +282,7 @@ static void test_vectors(void)
 
 		/* np700's answer: routing number = prefix 1 + X */
 		p = msgb_alloc(256, "p");
-		map_enc_sri_res(p, ver, ver == 2 ? IMSI_C : NULL, MAP_TON_NATIONAL, MAP_NPI_ISDN, "1" X);
+		map_enc_sri_res(p, ver, IMSI_C, MAP_TON_NATIONAL, MAP_NPI_ISDN, "1" X);
 		msg = msgb_alloc(1024, "vec");
 		map_acn(&acn, MAP_AC_LOC_INFO_RETRIEVAL, ver);
 		tcap_enc_end_result(msg, &dtid, &acn, 1, 22, msgb_data(p), msgb_length(p));
@@ -366,6 +367,17 @@ static void test_vectors(void)
 	msg = msgb_alloc(256, "vec");
 	tcap_enc_pabort(msg, &dtid, TCAP_PABORT_UNRECOGNIZED_TID);
 	keep("p-abort", msg, 3);
+
+	/* accepting a dialogue opened without a request: Continue with the AARE alone */
+	{
+		struct tcap_tid otid;
+
+		tcap_tid_set(&otid, 0x0a0b0c0d);
+		msg = msgb_alloc(256, "vec");
+		map_acn(&acn, MAP_AC_SHORT_MSG_MT_RELAY, 3);
+		tcap_enc_continue_aare(msg, &otid, &dtid, &acn);
+		keep("continue-aare", msg, 3);
+	}
 
 	msg = msgb_alloc(256, "vec");
 	tcap_enc_end_reject(msg, &dtid, NULL, 1, TCAP_PROBLEM_INVOKE, TCAP_IP_UNRECOGNIZED_OPERATION);

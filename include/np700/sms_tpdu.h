@@ -1,6 +1,6 @@
 /*! \file sms_tpdu.h
- *  SMS TPDUs (3GPP TS 23.040) as carried in MAP sm-RP-UI: SMS-DELIVER (SC -> MS) and SMS-SUBMIT
- *  (MS -> SC). Decode without copying, report the user data header (concatenation), and
+ *  SMS TPDUs (3GPP TS 23.040) as carried in MAP sm-RP-UI: SMS-DELIVER and SMS-STATUS-REPORT
+ *  (SC -> MS) and SMS-SUBMIT (MS -> SC). Decode without copying, report the user data header (concatenation), and
  *  rewrite the originating/destination address keeping every other byte.
  *
  *  A 700 number travels with TON national, NPI ISDN (DESIGN §3): pass SMS_TON_NATIONAL /
@@ -15,9 +15,10 @@
 
 struct msgb;
 
-/*! TP-MTI values for the two directions np700 handles. */
+/*! TP-MTI values np700 handles. */
 #define SMS_MTI_DELIVER		0	/*!< SC -> MS */
 #define SMS_MTI_SUBMIT		1	/*!< MS -> SC */
+#define SMS_MTI_STATUS_REPORT	2	/*!< SC -> MS; MS -> SC it is an SMS-COMMAND, not decoded */
 
 /*! Type of number in TP-OA/TP-DA (bits 6..4 of the type-of-address octet). */
 #define SMS_TON_UNKNOWN		0
@@ -68,8 +69,9 @@ struct sms_tpdu {
 	bool sr;			/*!< DELIVER: TP-SRI; SUBMIT: TP-SRR */
 	bool udhi;
 	bool rp;
-	uint8_t mr;			/*!< SUBMIT: TP-MR */
-	struct sms_addr addr;		/*!< DELIVER: TP-OA; SUBMIT: TP-DA */
+	uint8_t mr;			/*!< SUBMIT, STATUS-REPORT: TP-MR */
+	struct sms_addr addr;		/*!< DELIVER: TP-OA; SUBMIT: TP-DA; STATUS-REPORT: TP-RA */
+	uint8_t st;			/*!< STATUS-REPORT: TP-ST */
 	uint8_t pid;
 	uint8_t dcs;
 	uint8_t charset;		/*!< enum sms_charset, from \a dcs */

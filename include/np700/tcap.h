@@ -176,6 +176,9 @@ int tcap_encode(struct msgb *msg, const struct tcap_msg *m);
 const struct tcap_component *tcap_first_comp(const struct tcap_msg *m, int type);
 int tcap_rewrite_param(struct msgb *out, const struct tcap_msg *m, unsigned int comp_idx,
 		       const uint8_t *param, size_t param_len);
+/*! Continue with only the AARE (accepted): answers a Begin that opened a dialogue without a component. */
+int tcap_enc_continue_aare(struct msgb *msg, const struct tcap_tid *otid, const struct tcap_tid *dtid,
+			   const struct tcap_oid *acn);
 
 /* answers and new dialogues; each appends to \a msg (owned and freed by the caller) */
 int tcap_enc_end_result(struct msgb *msg, const struct tcap_tid *dtid, const struct tcap_oid *aare_acn,

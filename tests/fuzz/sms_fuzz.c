@@ -1,5 +1,6 @@
 /* libFuzzer target: SMS TPDU decoding and the TP-OA/TP-DA rewrite.
- * Input: one selector octet (bit 0: 1 = MS->SC / SMS-SUBMIT, 0 = SC->MS / SMS-DELIVER), then the TPDU.
+ * Input: one selector octet (bit 0: 1 = MS->SC / SMS-SUBMIT, 0 = SC->MS / SMS-DELIVER or
+ * SMS-STATUS-REPORT), then the TPDU.
  *
  * Properties checked (abort() on violation):
  *  1. a rewrite of an accepted TPDU is accepted again, carries the new address, and every

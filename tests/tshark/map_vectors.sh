@@ -63,7 +63,7 @@ sri-sm-res-v2 op~45 imsi~460009999000001 msisdn~8613900000700 acn~0.4.0.0.1.0.20
 fwd-sm-mt-v2 op~46 imsi~460009999000001 tp-oa~8613800138000 text~Hello_700 acn~0.4.0.0.1.0.25.2
 fwd-sm-mo-v2 op~46 msisdn~8613800138000 tp-da~700123456789012 text~to_X acn~0.4.0.0.1.0.21.2
 sri-v3 op~22 digits~700123456789012 msisdn~8613900000999 acn~0.4.0.0.1.0.5.3
-sri-res-v3 op~22 digits~1700123456789012 acn~0.4.0.0.1.0.5.3
+sri-res-v3 op~22 imsi~460009999000001 digits~1700123456789012 acn~0.4.0.0.1.0.5.3
 sri-sm-v3 op~45 digits~700123456789012 msisdn~8613800100500 acn~0.4.0.0.1.0.20.3
 sri-sm-res-v3 op~45 imsi~460009999000001 msisdn~8613900000700 acn~0.4.0.0.1.0.20.3
 mt-fwd-sm-v3 op~44 imsi~460009999000001 tp-oa~8613800138000 text~Hello_700 acn~0.4.0.0.1.0.25.3
@@ -79,6 +79,7 @@ err-data-missing op~35
 err-unexpected-data op~36
 err-sm-delivery-failure op~32
 abort-acn-not-supported acn~0.4.0.0.1.0.25.2
+continue-aare acn~0.4.0.0.1.0.25.3
 indefinite-begin op~44 imsi~460009999000001 tp-oa~8613800138000 text~Hello_700 acn~0.4.0.0.1.0.25.3
 long-form-continue op~22 digits~1700123456789012
 v1-begin-no-dialogue op~22 msisdn~8613800138000
