@@ -699,13 +699,19 @@ static void rx_open_continue(struct map_txn *t, const struct sccp_ind *ind, cons
 	rx_request(mr, ind, m, tcap_first_comp(m, TCAP_COMP_INVOKE), ac, version);
 }
 
+/* Whether \a acn names an application context np700 serves; its number and version into \a ac and
+ * \a version. */
+static bool acn_served(const struct tcap_oid *acn, int *ac, int *version)
+{
+	return map_acn_parse(acn, ac, version) == 0 && get_value_string_or_null(map_ac_names, *ac);
+}
+
 static void rx_begin(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m)
 {
 	const struct tcap_component *c;
 	int ac = 0, version = 1;
 
-	if (m->dlg.pdu == TCAP_DLG_AARQ &&
-	    (map_acn_parse(&m->dlg.acn, &ac, &version) < 0 || !get_value_string_or_null(map_ac_names, ac))) {
+	if (m->dlg.pdu == TCAP_DLG_AARQ && !acn_served(&m->dlg.acn, &ac, &version)) {
 		struct msgb *msg = map_msgb();
 
 		map_ctr_inc(mr, MAP_CTR_RX_BAD);
@@ -816,8 +822,7 @@ static const struct tcap_oid *begin_aare(const struct tcap_msg *m, struct tcap_o
 {
 	int ac, version;
 
-	if (m->type != TCAP_BEGIN || map_acn_parse(&m->dlg.acn, &ac, &version) < 0 ||
-	    !get_value_string_or_null(map_ac_names, ac))
+	if (m->type != TCAP_BEGIN || !acn_served(&m->dlg.acn, &ac, &version))
 		return NULL;
 	return map_aare_of(m, buf);
 }
