@@ -58,6 +58,15 @@ void map_acn(struct tcap_oid *oid, int ac, int version)
 	oid->len = 7;
 }
 
+/* The user-information of np700's U-ABORT (TS 29.002 17.3): an EXTERNAL naming the MAP dialogue
+ * abstract syntax {0 4 0 0 1 1 1 1}, single-ASN1-type MAP-DialoguePDU map-userAbort [4]
+ * MAP-UserAbortInfo { map-UserAbortChoice userSpecificReason [0] NULL }; without it the peer's
+ * MAP sees an abnormal dialogue (provider abort) instead of a user abort. */
+const uint8_t map_user_abort_info[MAP_USER_ABORT_INFO_LEN] = {
+	0x28, 0x0f, 0x06, 0x07, 0x04, 0x00, 0x00, 0x01, 0x01, 0x01, 0x01,
+	0xa0, 0x04, 0xa4, 0x02, 0x80, 0x00,
+};
+
 /*! Split a MAP application context name. \returns 0, or -EINVAL if \a oid is no map-ac v1..v3. */
 int map_acn_parse(const struct tcap_oid *oid, int *ac, int *version)
 {

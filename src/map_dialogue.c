@@ -552,7 +552,8 @@ void map_txn_abort_out(struct map_txn *t)
 	msg = map_msgb();
 	if (!msg)
 		return;
-	if (tcap_enc_abort_user(msg, &t->peer_tid_out, t->version_out >= 2) < 0) {
+	if (tcap_enc_abort_user(msg, &t->peer_tid_out, t->version_out >= 2, map_user_abort_info,
+				MAP_USER_ABORT_INFO_LEN) < 0) {
 		msgb_free(msg);
 		return;
 	}
@@ -571,7 +572,8 @@ void map_txn_abort_in(struct map_txn *t)
 	msg = map_msgb();
 	if (!msg)
 		return;
-	if (tcap_enc_abort_user(msg, &t->peer_tid_in, t->version_in >= 2) < 0) {
+	if (tcap_enc_abort_user(msg, &t->peer_tid_in, t->version_in >= 2, map_user_abort_info,
+				MAP_USER_ABORT_INFO_LEN) < 0) {
 		msgb_free(msg);
 		return;
 	}

@@ -923,9 +923,11 @@ int tcap_enc_continue_invoke(struct msgb *msg, const struct tcap_tid *otid, cons
 }
 
 /*! U-ABORT by np700 as dialogue user (e.g. the other leg timed out): with \a abrt an ABRT
- *  (abort-source dialogue-service-user) for dialogues that have a dialogue portion, without
- *  it a bare Abort {dtid} for MAP v1 dialogues. */
-int tcap_enc_abort_user(struct msgb *msg, const struct tcap_tid *dtid, bool abrt)
+ *  (abort-source dialogue-service-user, user-information \a user_info if not NULL: the contents of
+ *  [30], e.g. MAP-UserAbortInfo) for dialogues that have a dialogue portion, without it a bare
+ *  Abort {dtid} for MAP v1 dialogues. */
+int tcap_enc_abort_user(struct msgb *msg, const struct tcap_tid *dtid, bool abrt, const uint8_t *user_info,
+			size_t user_info_len)
 {
 	struct tcap_msg m;
 
@@ -934,6 +936,8 @@ int tcap_enc_abort_user(struct msgb *msg, const struct tcap_tid *dtid, bool abrt
 	if (abrt) {
 		m.dlg.pdu = TCAP_DLG_ABRT;
 		m.dlg.abort_source = 0;
+		m.dlg.user_info = user_info;
+		m.dlg.user_info_len = user_info_len;
 	}
 	return tcap_encode(msg, &m);
 }

@@ -404,7 +404,7 @@ static void test_vectors(void)
 	}
 
 	msg = msgb_alloc(256, "vec");
-	tcap_enc_abort_user(msg, &dtid, true);
+	tcap_enc_abort_user(msg, &dtid, true, map_user_abort_info, MAP_USER_ABORT_INFO_LEN);
 	keep("u-abort", msg, 3);
 
 	/* mt-forwardSM result without parameter, as an End */

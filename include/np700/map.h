@@ -161,6 +161,9 @@ struct map_sri_sm_res {
 
 /* application contexts */
 void map_acn(struct tcap_oid *oid, int ac, int version);
+/*! TCAP user-information of a MAP-U-ABORT (user specific reason), for tcap_enc_abort_user() */
+#define MAP_USER_ABORT_INFO_LEN	17
+extern const uint8_t map_user_abort_info[MAP_USER_ABORT_INFO_LEN];
 int map_acn_parse(const struct tcap_oid *oid, int *ac, int *version);
 int map_op_version_ok(int opcode, int ac, int version);
 

@@ -195,7 +195,8 @@ int tcap_enc_continue_result(struct msgb *msg, const struct tcap_tid *otid, cons
 			     const uint8_t *param, size_t param_len);
 int tcap_enc_continue_invoke(struct msgb *msg, const struct tcap_tid *otid, const struct tcap_tid *dtid,
 			     int32_t invoke_id, int32_t opcode, const uint8_t *param, size_t param_len);
-int tcap_enc_abort_user(struct msgb *msg, const struct tcap_tid *dtid, bool abrt);
+int tcap_enc_abort_user(struct msgb *msg, const struct tcap_tid *dtid, bool abrt, const uint8_t *user_info,
+			size_t user_info_len);
 int tcap_enc_begin_invoke(struct msgb *msg, const struct tcap_tid *otid, const struct tcap_oid *acn,
 			  int32_t invoke_id, int32_t opcode, const uint8_t *param, size_t param_len);
 bool tcap_oid_eq(const struct tcap_oid *a, const struct tcap_oid *b);

@@ -246,7 +246,7 @@ static void answer(struct rd *r, const struct tcap_tid *dtid, const char *from, 
 		tcap_enc_pabort(msg, dtid, rd8(r) % 5);
 		break;
 	case 6:
-		tcap_enc_abort_user(msg, dtid, f & 8);
+		tcap_enc_abort_user(msg, dtid, f & 8, f & 32 ? map_user_abort_info : NULL, MAP_USER_ABORT_INFO_LEN);
 		break;
 	default: {
 		int type = rd8(r) % 4;

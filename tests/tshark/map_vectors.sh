@@ -50,11 +50,13 @@ text2pcap -q -S 2905,2905,3 "$tmp/dump.txt" "$tmp/vecs.pcap" >/dev/null 2>&1 || 
 tshark -r "$tmp/vecs.pcap" -T fields -E separator=';' -E occurrence=a -E aggregator=',' \
 	-e gsm_old.localValue -e e212.imsi -e e164.msisdn -e gsm_sms.tp-oa -e gsm_sms.tp-da \
 	-e gsm_sms.sms_text -e tcap.application_context_name -e gsm_map.address.digits -e _ws.malformed -e _ws.expert.severity \
+	-e gsm_map.dialogue.MAP_DialoguePDU \
 	> "$tmp/fields" 2>"$tmp/tshark.err" || { echo "tshark failed"; cat "$tmp/tshark.err"; exit 1; }
 
 # expectations: NAME followed by FIELD~SUBSTRING items (all must hold; '_' stands for a space);
 # no frame may be malformed. msisdn = e164.msisdn (international numbers only), digits =
-# gsm_map.address.digits (every AddressString, also the national 700 numbers)
+# gsm_map.address.digits (every AddressString, also the national 700 numbers), dlgpdu = the MAP
+# dialogue PDU in the user-information (4: map-userAbort)
 cat > "$tmp/expect" <<'EXP'
 sri-v2 op~22 digits~700123456789012 acn~0.4.0.0.1.0.5.2
 sri-res-v2 op~22 imsi~460009999000001 digits~1700123456789012 acn~0.4.0.0.1.0.5.2
@@ -80,6 +82,7 @@ err-unexpected-data op~36
 err-sm-delivery-failure op~32
 abort-acn-not-supported acn~0.4.0.0.1.0.25.2
 continue-aare acn~0.4.0.0.1.0.25.3
+u-abort dlgpdu~4
 indefinite-begin op~44 imsi~460009999000001 tp-oa~8613800138000 text~Hello_700 acn~0.4.0.0.1.0.25.3
 long-form-continue op~22 digits~1700123456789012
 v1-begin-no-dialogue op~22 msisdn~8613800138000
@@ -95,7 +98,7 @@ n=0
 while read -r name hex; do
 	n=$((n + 1))
 	line=$(sed -n "${n}p" "$tmp/fields")
-	IFS=';' read -r op imsi msisdn tpoa tpda text acn digits malformed severity <<EOF2
+	IFS=';' read -r op imsi msisdn tpoa tpda text acn digits malformed severity dlgpdu <<EOF2
 $line
 EOF2
 	[ -n "$verbose" ] && echo "$name: op=$op imsi=$imsi msisdn=$msisdn tp-oa=$tpoa tp-da=$tpda text=$text acn=$acn digits=$digits"
