@@ -13,6 +13,8 @@ const struct value_string map_opcode_names[] = {
 	{ MAP_OP_MT_FORWARD_SM, "mt-forwardSM" },
 	{ MAP_OP_SEND_ROUTING_INFO_FOR_SM, "sendRoutingInfoForSM" },
 	{ MAP_OP_FORWARD_SM, "forwardSM/mo-forwardSM" },
+	{ MAP_OP_REPORT_SM_DELIVERY_STATUS, "reportSM-DeliveryStatus" },
+	{ MAP_OP_INFORM_SERVICE_CENTRE, "informServiceCentre" },
 	{ 0, NULL }
 };
 

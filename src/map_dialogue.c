@@ -17,8 +17,6 @@
 #include "map_internal.h"
 
 #define MAP_MSGB_SIZE	512
-/* reportSM-DeliveryStatus (TS 29.002); the codec does not name it, np700 only acknowledges it */
-#define MAP_OP_REPORT_SM_DELIVERY_STATUS	47
 #define MAP_INVOKE_ID	1
 
 static const struct rate_ctr_desc map_ctr_desc[] = {
@@ -125,6 +123,8 @@ struct map_router *map_router_alloc(struct np700 *g, struct sccp_relay *sccp)
 	mr->cfg.corr_last = 460009990999999ULL;
 	mr->cfg.corr_timeout_s = 60;
 	mr->cfg.peer_timeout_s = 10;
+	/* TS 29.002 timer ml (1-10 min) for forwardSM: paging and delivery take longer than an HLR query */
+	mr->cfg.fwd_timeout_s = 30;
 	mr->cfg.mo_rewrite = true;
 	memcpy(mr->cfg.reject_err, default_reject_err, sizeof(default_reject_err));
 	talloc_set_destructor(mr, map_router_destructor);
@@ -468,7 +468,7 @@ int map_txn_send_invoke(struct map_txn *t, bool begin, int ac, int version, int3
 		return rc;
 	}
 	map_own_addr(mr, &own, MAP_SSN_MSC);
-	map_txn_timer(t, mr->cfg.peer_timeout_s);
+	map_txn_timer(t, t->state == MAP_TXN_WAIT_FWD ? mr->cfg.fwd_timeout_s : mr->cfg.peer_timeout_s);
 	return map_send(mr, &t->peer_out, &own, 0, msg);
 }
 

@@ -103,9 +103,17 @@ DEFUN(cfg_map_corr_timeout, cfg_map_corr_timeout_cmd, "correlation-timeout <1-86
 }
 
 DEFUN(cfg_map_peer_timeout, cfg_map_peer_timeout_cmd, "peer-timeout <1-300>",
-      "How long np700 waits for an HLR, MSC or SMSC to answer\n" "Seconds\n")
+      "How long np700 waits for an HLR to answer, or for a sender's next message\n" "Seconds\n")
 {
 	g_np700->map->cfg.peer_timeout_s = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_map_fwd_timeout, cfg_map_fwd_timeout_cmd, "forward-timeout <1-600>",
+      "How long np700 waits for the MSC (MT) or the SMSC (MO) to answer a forwarded short message\n"
+      "Seconds\n")
+{
+	g_np700->map->cfg.fwd_timeout_s = atoi(argv[0]);
 	return CMD_SUCCESS;
 }
 
@@ -173,6 +181,7 @@ static int config_write_map(struct vty *vty)
 		VTY_NEWLINE);
 	vty_out(vty, " correlation-timeout %u%s", cfg->corr_timeout_s, VTY_NEWLINE);
 	vty_out(vty, " peer-timeout %u%s", cfg->peer_timeout_s, VTY_NEWLINE);
+	vty_out(vty, " forward-timeout %u%s", cfg->fwd_timeout_s, VTY_NEWLINE);
 	vty_out(vty, " mo-rewrite %s%s", cfg->mo_rewrite ? "enable" : "disable", VTY_NEWLINE);
 	if (cfg->gt_tt)
 		vty_out(vty, " gt-translation-type %u%s", cfg->gt_tt, VTY_NEWLINE);
@@ -217,6 +226,7 @@ void map_vty_init(void)
 	install_element(MAP_NODE, &cfg_map_corr_range_cmd);
 	install_element(MAP_NODE, &cfg_map_corr_timeout_cmd);
 	install_element(MAP_NODE, &cfg_map_peer_timeout_cmd);
+	install_element(MAP_NODE, &cfg_map_fwd_timeout_cmd);
 	install_element(MAP_NODE, &cfg_map_mo_rewrite_cmd);
 	install_element(MAP_NODE, &cfg_map_gt_tt_cmd);
 	install_element(MAP_NODE, &cfg_map_reject_cmd);

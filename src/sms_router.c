@@ -407,7 +407,7 @@ static void fwd_answer(struct map_txn *t, const struct tcap_msg *m, const struct
 	}
 	if (!c && m->type == TCAP_CONTINUE) {
 		/* only the dialogue was accepted; the result is still to come */
-		map_txn_timer(t, mr->cfg.peer_timeout_s);
+		map_txn_timer(t, mr->cfg.fwd_timeout_s);
 		return;
 	}
 	if (!c) {

@@ -842,7 +842,8 @@ static struct msgb *end_comps(int ac, const struct tcap_component *comps, unsign
 	m.dlg.proto_version_present = true;
 	map_acn(&m.dlg.acn, ac, 3);
 	m.num_comp = n;
-	memcpy(m.comp, comps, n * sizeof(*comps));
+	if (n)
+		memcpy(m.comp, comps, n * sizeof(*comps));
 	if (tcap_encode(msg, &m) < 0)
 		printf("  !! encode\n");
 	return msg;
@@ -873,7 +874,7 @@ static void test_peer_variants(void)
 	static const uint8_t isc[] = { 0x30, 0x04, 0x03, 0x02, 0x02, 0x40 };
 	struct tcap_component comps[2] = {
 		{ .type = TCAP_COMP_INVOKE, .invoke_id_present = true, .invoke_id = 2, .op_present = true,
-		  .opcode = 63, .param = isc, .param_len = sizeof(isc) },
+		  .opcode = MAP_OP_INFORM_SERVICE_CENTRE, .param = isc, .param_len = sizeof(isc) },
 	};
 	struct msgb *p, *msg;
 	uint8_t ui[64];

@@ -24,6 +24,8 @@ enum map_opcode {
 	MAP_OP_SEND_ROUTING_INFO_FOR_SM	= 45,
 	MAP_OP_FORWARD_SM		= 46,	/*!< v1/v2 forwardSM; v3 mo-forwardSM */
 	MAP_OP_MO_FORWARD_SM		= 46,
+	MAP_OP_REPORT_SM_DELIVERY_STATUS = 47,
+	MAP_OP_INFORM_SERVICE_CENTRE	= 63,	/*!< the HLR's, with its SRI-SM answer */
 };
 extern const struct value_string map_opcode_names[];
 

@@ -67,7 +67,8 @@ struct map_router_cfg {
 	uint64_t corr_first;		/*!< correlation IMSI range (15 digits each) */
 	uint64_t corr_last;
 	unsigned int corr_timeout_s;	/*!< a correlation entry lives this long after its last use */
-	unsigned int peer_timeout_s;	/*!< answer timeout of HLR, MSC, SMSC */
+	unsigned int peer_timeout_s;	/*!< answer timeout of an HLR; the sender's next message */
+	unsigned int fwd_timeout_s;	/*!< answer timeout of the MSC (MT) or SMSC (MO) to a forwardSM */
 	bool mo_rewrite;		/*!< MO: rewrite TP-DA X (true) or reject (false) */
 	int reject_err[_NP700_REJ_NUM];	/*!< MAP error per rejection reason (MT and MO) */
 	uint8_t gt_tt;			/*!< translation type of np700's own GT addresses */

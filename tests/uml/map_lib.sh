@@ -14,7 +14,7 @@
 #   gmsc:       silent (it only records)
 #
 #   map_config                    np700_config plus GT routes to the MAP nodes, X -> np700, map
-#                                 peer-timeout MAP_PEER_TIMEOUT (10 s times WAIT_SCALE: the responders
+#                                 peer-timeout and forward-timeout MAP_PEER_TIMEOUT (10 s times WAIT_SCALE: the responders
 #                                 are bash loops, slow when the host is busy),
 #                                 DMAP debug logging
 #   map_filter                    a config on stdin with those GT routes and peer-timeout (no
@@ -49,7 +49,8 @@ map_filter() {
 	local r routes=" gt-route 86131 pc 1.2.4 ssn 8\n gt-route 86132 pc 1.2.3 ssn 8\n gt-route 86133 pc 1.2.1 ssn 8"
 	r="$routes\n gt-route 86138 pc 1.2.2 ssn 6\n gt-route 86137 pc 1.2.5 ssn 6\n gt-route 700 pc 1.1.1 ssn 0"
 	sed -e "s|^ local-ssn 8\$| local-ssn 8\n$r|" \
-		-e "s|^ peer-timeout .*| peer-timeout $MAP_PEER_TIMEOUT|"
+		-e "s|^ peer-timeout .*| peer-timeout $MAP_PEER_TIMEOUT\n forward-timeout $MAP_PEER_TIMEOUT|" \
+		-e "/^ forward-timeout 30\$/d"
 }
 
 map_msg() {
