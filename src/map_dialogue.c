@@ -541,44 +541,39 @@ int map_txn_answer_error(struct map_txn *t, int error, const uint8_t *param, siz
 	return txn_send_in(t, msg);
 }
 
+/* MAP-U-ABORT of the dialogue \a peer_tid (forgotten afterwards) of a peer at \a called */
+static void u_abort(struct map_router *mr, struct tcap_tid *peer_tid, int version, const struct sccp_addr *called,
+		    const struct sccp_addr *calling, uint32_t fallback_pc)
+{
+	struct msgb *msg = map_msgb();
+
+	if (!msg)
+		return;
+	if (tcap_enc_abort_user(msg, peer_tid, version >= 2, map_user_abort_info, MAP_USER_ABORT_INFO_LEN) < 0) {
+		msgb_free(msg);
+		return;
+	}
+	map_send(mr, called, calling, fallback_pc, msg);
+	peer_tid->len = 0;
+}
+
 /*! Abort np700's outgoing dialogue if the peer has answered with a Continue (it holds state). */
 void map_txn_abort_out(struct map_txn *t)
 {
-	struct msgb *msg;
 	struct sccp_addr own;
 
 	if (!t->tid_out || !t->peer_tid_out.len)
 		return;
-	msg = map_msgb();
-	if (!msg)
-		return;
-	if (tcap_enc_abort_user(msg, &t->peer_tid_out, t->version_out >= 2, map_user_abort_info,
-				MAP_USER_ABORT_INFO_LEN) < 0) {
-		msgb_free(msg);
-		return;
-	}
 	map_own_addr(t->mr, &own, MAP_SSN_MSC);
-	map_send(t->mr, &t->peer_out, &own, 0, msg);
-	t->peer_tid_out.len = 0;
+	u_abort(t->mr, &t->peer_tid_out, t->version_out, &t->peer_out, &own, 0);
 }
 
 /*! U-Abort the sender's dialogue that np700 keeps open with a Continue (more messages to send). */
 void map_txn_abort_in(struct map_txn *t)
 {
-	struct msgb *msg;
-
 	if (!t->in_answered || !t->peer_tid_in.len)
 		return;
-	msg = map_msgb();
-	if (!msg)
-		return;
-	if (tcap_enc_abort_user(msg, &t->peer_tid_in, t->version_in >= 2, map_user_abort_info,
-				MAP_USER_ABORT_INFO_LEN) < 0) {
-		msgb_free(msg);
-		return;
-	}
-	map_send(t->mr, &t->peer_in, &t->own_in, t->opc_in, msg);
-	t->peer_tid_in.len = 0;
+	u_abort(t->mr, &t->peer_tid_in, t->version_in, &t->peer_in, &t->own_in, t->opc_in);
 }
 
 void map_record(struct map_router *mr, struct cdr_record *r)

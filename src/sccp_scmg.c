@@ -22,6 +22,11 @@ const struct value_string sccp_scmg_type_names[] = {
 	{ 0, NULL }
 };
 
+static bool known_type(uint8_t type)
+{
+	return type >= SCCP_SCMG_MSGT_SSA && type <= SCCP_SCMG_MSGT_SSC;
+}
+
 /* format identifier, affected SSN, affected PC, SMI; SSC adds the congestion level */
 static size_t scmg_len(uint8_t type, enum sccp_variant v)
 {
@@ -44,7 +49,7 @@ int sccp_scmg_parse(struct sccp_scmg *s, const uint8_t *buf, size_t len, enum sc
 	if (len < 1)
 		return fail(err, "empty");
 	s->type = buf[0];
-	if (s->type < SCCP_SCMG_MSGT_SSA || s->type > SCCP_SCMG_MSGT_SSC)
+	if (!known_type(s->type))
 		return fail(err, "of unknown format identifier");
 	if (len < scmg_len(s->type, v))
 		return fail(err, "truncated");
@@ -64,7 +69,7 @@ int sccp_scmg_encode(uint8_t *buf, size_t size, const struct sccp_scmg *s, enum 
 	size_t len = scmg_len(s->type, v), pos = 2;
 	int rc;
 
-	if (s->type < SCCP_SCMG_MSGT_SSA || s->type > SCCP_SCMG_MSGT_SSC)
+	if (!known_type(s->type))
 		return -EINVAL;
 	if (size < len)
 		return -ENOSPC;
@@ -82,18 +87,15 @@ int sccp_scmg_encode(uint8_t *buf, size_t size, const struct sccp_scmg *s, enum 
 
 /* Q.714 5.3.4.3: a subsystem of this node that is in service gets an SSA back; for anything else
  * the test stays unanswered (the tester goes on testing) */
-static int rx_sst(struct sccp_relay *r, const struct sccp_ind *ind, const struct sccp_scmg *sst)
+static int rx_sst(struct sccp_relay *r, const struct sccp_ind *ind, const struct sccp_scmg *sst, const char *opc,
+		  const char *pc)
 {
-	enum sccp_variant v = sccp_relay_variant(r);
 	struct sccp_scmg ssa = {
 		.type = SCCP_SCMG_MSGT_SSA, .affected_ssn = sst->affected_ssn, .affected_pc = sst->affected_pc,
 	};
-	char opc[16], pc[16];
 	uint8_t buf[8];
 	int len, rc;
 
-	sccp_pc_name_buf(opc, sizeof(opc), ind->opc, v);
-	sccp_pc_name_buf(pc, sizeof(pc), sst->affected_pc, v);
 	if (sst->affected_pc != sccp_relay_own_pc(r) ||
 	    (sst->affected_ssn != SCCP_SSN_SCMG && !sccp_relay_is_local_ssn(r, sst->affected_ssn))) {
 		rate_ctr_inc2(sccp_relay_ctrs(r), SCCP_CTR_SCMG_SST_OTHER);
@@ -101,7 +103,7 @@ static int rx_sst(struct sccp_relay *r, const struct sccp_ind *ind, const struct
 		     "not answered\n", opc, sst->affected_ssn, pc);
 		return 0;
 	}
-	len = sccp_scmg_encode(buf, sizeof(buf), &ssa, v);
+	len = sccp_scmg_encode(buf, sizeof(buf), &ssa, sccp_relay_variant(r));
 	if (len < 0)
 		return len;
 	/* class 0 without return option, to the tester's address, from the address it tested */
@@ -137,9 +139,9 @@ int sccp_scmg_rx(struct sccp_relay *r, const struct sccp_ind *ind)
 		     osmo_hexdump_nospc(ind->data, ind->data_len > 16 ? 16 : ind->data_len));
 		return -EINVAL;
 	}
-	if (s.type == SCCP_SCMG_MSGT_SST)
-		return rx_sst(r, ind, &s);
 	sccp_pc_name_buf(pc, sizeof(pc), s.affected_pc, v);
+	if (s.type == SCCP_SCMG_MSGT_SST)
+		return rx_sst(r, ind, &s, opc, pc);
 	if (s.type == SCCP_SCMG_MSGT_SSC)
 		LOGP(DSCCP, LOGL_NOTICE, "SSC from OPC %s: SSN %u at PC %s congested, level %u\n", opc,
 		     s.affected_ssn, pc, s.congestion);
