@@ -633,6 +633,12 @@ int map_enc_fwd_sm(struct msgb *msg, const char *da_imsi, uint8_t oa_ton, uint8_
  *  v2/v3 SEQUENCE), callBarred (\a cause = CallBarringCause, if >= 0), absentSubscriberSM v3
  *  (\a cause = absentSubscriberDiagnosticSM, if >= 0). Other errors go without parameter.
  *  \returns octets appended (0: send the error without parameter), or -ENOSPC. */
+int map_error_for_version(int error, int version)
+{
+	/* absentSubscriberSM came with v2; a v1 peer knows the absent subscriber as absentSubscriber */
+	return error == MAP_ERR_ABSENT_SUBSCRIBER_SM && version <= 1 ? MAP_ERR_ABSENT_SUBSCRIBER : error;
+}
+
 int map_enc_error_param(struct msgb *msg, int error, int version, int cause)
 {
 	size_t before = msgb_length(msg), mark;

@@ -278,19 +278,18 @@ int map_reply_result(struct map_router *mr, const struct sccp_ind *ind, const st
 }
 
 int map_reply_error(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m,
-		    const struct tcap_component *c, int error, int cause)
+		    const struct tcap_component *c, int version, int error, int cause)
 {
 	struct msgb *msg = map_msgb(), *par = map_msgb();
 	struct tcap_oid acn;
-	int ac, version = 1, rc;
+	int rc;
 
 	if (!msg || !par) {
 		msgb_free(msg);
 		msgb_free(par);
 		return -ENOMEM;
 	}
-	if (m->dlg.pdu == TCAP_DLG_AARQ)
-		map_acn_parse(&m->dlg.acn, &ac, &version);
+	error = map_error_for_version(error, version);
 	rc = map_enc_error_param(par, error, version, cause);
 	if (rc >= 0)
 		rc = tcap_enc_end_error(msg, &m->otid, map_aare_of(m, &acn), c->invoke_id, error,
@@ -523,6 +522,7 @@ int map_txn_answer_error(struct map_txn *t, int error, const uint8_t *param, siz
 		msgb_free(par);
 		return -ENOMEM;
 	}
+	error = map_error_for_version(error, t->version_in);
 	if (!param) {
 		rc = map_enc_error_param(par, error, t->version_in, cause);
 		if (rc > 0) {

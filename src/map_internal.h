@@ -146,7 +146,7 @@ int map_send(struct map_router *mr, const struct sccp_addr *called, const struct
 int map_reply_result(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m,
 		     const struct tcap_component *c, const uint8_t *param, size_t len);
 int map_reply_error(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m,
-		    const struct tcap_component *c, int error, int cause);
+		    const struct tcap_component *c, int version, int error, int cause);
 int map_reply_reject(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m,
 		     int32_t invoke_id, int problem_type, int problem);
 /* the AARE to put into the first answer of a Begin (NULL for v1) */

@@ -116,7 +116,7 @@ void map_sri_rx(struct map_router *mr, const struct sccp_ind *ind, const struct 
 		map_ctr_inc(mr, MAP_CTR_SRI_ERR);
 		LOGP(DMAP, LOGL_INFO, "SRI v%d MSISDN=%s X=%s: %s -> %s\n", version, sri.msisdn.digits, x,
 		     get_value_string(x_state_names, s), get_value_string(map_error_names, err));
-		map_reply_error(mr, ind, m, c, err, cause);
+		map_reply_error(mr, ind, m, c, version, err, cause);
 		return;
 	}
 	par = msgb_alloc_c(OTC_GLOBAL, 64, "sri_res");
@@ -132,7 +132,7 @@ void map_sri_rx(struct map_router *mr, const struct sccp_ind *ind, const struct 
 	}
 	if (rc < 0) {
 		map_ctr_inc(mr, MAP_CTR_TX_ERR);
-		map_reply_error(mr, ind, m, c, MAP_ERR_SYSTEM_FAILURE, -1);
+		map_reply_error(mr, ind, m, c, version, MAP_ERR_SYSTEM_FAILURE, -1);
 	} else {
 		map_ctr_inc(mr, MAP_CTR_SRI_OK);
 		LOGP(DMAP, LOGL_INFO, "SRI v%d X=%s: routing number %s\n", version, x, rn);
@@ -161,8 +161,6 @@ void map_sri_sm_rx(struct map_router *mr, const struct sccp_ind *ind, const stru
 	}
 	s = x_lookup(mr, &q.msisdn, x, sizeof(x));
 	err = x_error(s, true, &cause);
-	if (err == MAP_ERR_ABSENT_SUBSCRIBER_SM && version == 1)
-		err = MAP_ERR_ABSENT_SUBSCRIBER;	/* v1 has no absentSubscriberSM */
 	if (!err && !nnn[0]) {
 		LOGP(DMAP, LOGL_ERROR, "SRI-SM X=%s: np700 has no GT (map / local-gt, or sccp / local-gt)\n", x);
 		err = MAP_ERR_SYSTEM_FAILURE;
@@ -174,7 +172,7 @@ void map_sri_sm_rx(struct map_router *mr, const struct sccp_ind *ind, const stru
 		map_ctr_inc(mr, MAP_CTR_SRI_SM_ERR);
 		LOGP(DMAP, LOGL_INFO, "SRI-SM v%d MSISDN=%s X=%s SMSC=%s: %s -> %s\n", version, q.msisdn.digits, x,
 		     q.sca.digits, get_value_string(x_state_names, s), get_value_string(map_error_names, err));
-		map_reply_error(mr, ind, m, c, err, cause);
+		map_reply_error(mr, ind, m, c, version, err, cause);
 		return;
 	}
 	par = msgb_alloc_c(OTC_GLOBAL, 64, "sri_sm_res");
@@ -182,7 +180,7 @@ void map_sri_sm_rx(struct map_router *mr, const struct sccp_ind *ind, const stru
 		return;
 	if (map_enc_sri_sm_res(par, corr->imsi_str, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, nnn, NULL) < 0) {
 		map_ctr_inc(mr, MAP_CTR_TX_ERR);
-		map_reply_error(mr, ind, m, c, MAP_ERR_SYSTEM_FAILURE, -1);
+		map_reply_error(mr, ind, m, c, version, MAP_ERR_SYSTEM_FAILURE, -1);
 	} else {
 		map_ctr_inc(mr, MAP_CTR_SRI_SM_OK);
 		LOGP(DMAP, LOGL_INFO, "SRI-SM v%d X=%s SMSC=%s: IMSI %s NNN %s\n", version, x, corr->smsc,

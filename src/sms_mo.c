@@ -56,12 +56,12 @@ void sms_mo_rx(struct map_router *mr, const struct sccp_ind *ind, const struct t
 	if (rc < 0 && rc != -EOPNOTSUPP) {
 		map_ctr_inc(mr, MAP_CTR_MO_REJECTED);
 		LOGP(DMAP, LOGL_NOTICE, "MO-FSM from OPC %u: no SC address / MSISDN / valid TPDU\n", ind->opc);
-		map_reply_error(mr, ind, m, c, MAP_ERR_UNEXPECTED_DATA_VALUE, -1);
+		map_reply_error(mr, ind, m, c, version, MAP_ERR_UNEXPECTED_DATA_VALUE, -1);
 		return;
 	}
 	t = map_txn_alloc(mr, MAP_TXN_MO, ind, m, c, ac, version);
 	if (!t) {
-		map_reply_error(mr, ind, m, c, MAP_ERR_SYSTEM_FAILURE, -1);
+		map_reply_error(mr, ind, m, c, version, MAP_ERR_SYSTEM_FAILURE, -1);
 		return;
 	}
 	t->param_in = talloc_memdup(t, c->param, c->param_len);

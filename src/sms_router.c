@@ -57,15 +57,15 @@ void sms_txn_fail(struct map_txn *t, int error, enum cdr_outcome out, const char
 }
 
 /* HLR error for the recipient -> the error the SMSC gets (mt-forwardSM knows no unknownSubscriber;
- * the absent subscriber is absentSubscriber in v1, absentSubscriberSM from v2, on either side) */
-static int hlr_err_to_mt(int err, int smsc_version)
+ * a v1 HLR's absentSubscriber is absentSubscriberSM, which the answer turns back for a v1 SMSC) */
+static int hlr_err_to_mt(int err)
 {
 	switch (err) {
 	case MAP_ERR_UNKNOWN_SUBSCRIBER:
 		return MAP_ERR_UNIDENTIFIED_SUBSCRIBER;
 	case MAP_ERR_ABSENT_SUBSCRIBER:
+		return MAP_ERR_ABSENT_SUBSCRIBER_SM;
 	case MAP_ERR_ABSENT_SUBSCRIBER_SM:
-		return smsc_version == 1 ? MAP_ERR_ABSENT_SUBSCRIBER : MAP_ERR_ABSENT_SUBSCRIBER_SM;
 	case MAP_ERR_FACILITY_NOT_SUPPORTED:
 	case MAP_ERR_SUBSCRIBER_BUSY_FOR_MT_SMS:
 	case MAP_ERR_SM_DELIVERY_FAILURE:
@@ -266,13 +266,13 @@ void sms_mt_rx(struct map_router *mr, const struct sccp_ind *ind, const struct t
 		map_ctr_inc(mr, MAP_CTR_MT_UNKNOWN_CORR);
 		LOGP(DMAP, LOGL_INFO, "MT-FSM IMSI=%s: no correlation -> unidentifiedSubscriber\n",
 		     f->da_type == MAP_SM_RP_DA_IMSI ? f->da_imsi : "-");
-		map_reply_error(mr, ind, m, c, MAP_ERR_UNIDENTIFIED_SUBSCRIBER, -1);
+		map_reply_error(mr, ind, m, c, version, MAP_ERR_UNIDENTIFIED_SUBSCRIBER, -1);
 		map_record(mr, &rec);
 		return;
 	}
 	t = map_txn_alloc(mr, MAP_TXN_MT, ind, m, c, ac, version);
 	if (!t) {
-		map_reply_error(mr, ind, m, c, MAP_ERR_SYSTEM_FAILURE, -1);
+		map_reply_error(mr, ind, m, c, version, MAP_ERR_SYSTEM_FAILURE, -1);
 		return;
 	}
 	t->corr = corr;
@@ -357,7 +357,7 @@ static void hlr_answer(struct map_txn *t, const struct tcap_msg *m, const struct
 	if (m->type == TCAP_CONTINUE)
 		map_txn_abort_out(t);	/* np700 needs nothing more from this dialogue */
 	if (c && c->type == TCAP_COMP_RETURN_ERROR) {
-		err = hlr_err_to_mt(c->error_code, t->version_in);
+		err = hlr_err_to_mt(c->error_code);
 		map_ctr_inc(mr, MAP_CTR_MT_HLR_ERR);
 		LOGP(DMAP, LOGL_INFO, "SRI-SM for %s: HLR error %s -> %s to the SMSC\n", t->d.connect_to,
 		     get_value_string(map_error_names, c->error_code), get_value_string(map_error_names, err));

@@ -1018,6 +1018,18 @@ static void test_open_and_long(void)
 	osmo_timers_update();
 	flush();
 	printf("dialogues %u\n", map_router_txn_count(mr));
+	printf("-- shortMsgGateway v3 opened, SRI-SM for an unbound X in the Continue: the v3 error\n");
+	map_acn(&acn, MAP_AC_SHORT_MSG_GATEWAY, 3);
+	net_rx(XU, 6, SMSC, 8, begin_aarq_only(0x703, &acn));
+	ours = last_otid;
+	peer = map_net_tid(0x703);
+	p = new_msg();
+	map_enc_sri_sm(p, MAP_TON_NATIONAL, MAP_NPI_ISDN, XU, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
+	msg = new_msg();
+	tcap_enc_continue_invoke(msg, &peer, &ours, 1, MAP_OP_SEND_ROUTING_INFO_FOR_SM, msgb_data(p), msgb_length(p));
+	msgb_free(p);
+	answer_op = MAP_OP_SEND_ROUTING_INFO_FOR_SM;
+	net_rx(XU, 6, SMSC, 8, msg);
 
 	printf("\n== 140 octets of text and the Rel-7 elements: the forwarded MT-FSM does not fit one UDT"
 	       " (272-octet SIF), so it goes in XUDT segments\n");

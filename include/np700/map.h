@@ -163,6 +163,8 @@ struct map_sri_sm_res {
 
 /* application contexts */
 void map_acn(struct tcap_oid *oid, int ac, int version);
+/*! The code of \a error for a dialogue of MAP \a version (v1: absentSubscriberSM -> absentSubscriber). */
+int map_error_for_version(int error, int version);
 /*! TCAP user-information of a MAP-U-ABORT (user specific reason), for tcap_enc_abort_user() */
 #define MAP_USER_ABORT_INFO_LEN	17
 extern const uint8_t map_user_abort_info[MAP_USER_ABORT_INFO_LEN];
