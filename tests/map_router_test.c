@@ -974,6 +974,18 @@ static struct msgb *begin_aarq_only(uint32_t otid, const struct tcap_oid *acn)
 	return msg;
 }
 
+/* the initiator's Continue carrying its request \a op with argument \a par (freed) */
+static struct msgb *continue_request(const struct tcap_tid *peer, const struct tcap_tid *ours, int op,
+				     struct msgb *par)
+{
+	struct msgb *msg = new_msg();
+
+	tcap_enc_continue_invoke(msg, peer, ours, 1, op, msgb_data(par), msgb_length(par));
+	msgb_free(par);
+	answer_op = op;
+	return msg;
+}
+
 static void test_open_and_long(void)
 {
 	struct tcap_tid peer = map_net_tid(0x700), ours;
@@ -992,11 +1004,7 @@ static void test_open_and_long(void)
 	p = new_msg();
 	n = deliver(ui, A, SMS_TON_INTERNATIONAL, -1, 0, 0, false);
 	map_enc_fwd_sm(p, corr_imsi, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC, ui, n, false);
-	msg = new_msg();
-	tcap_enc_continue_invoke(msg, &peer, &ours, 1, MAP_OP_MT_FORWARD_SM, msgb_data(p), msgb_length(p));
-	msgb_free(p);
-	answer_op = MAP_OP_MT_FORWARD_SM;
-	net_rx(NP_GT, 8, SMSC, 8, msg);
+	net_rx(NP_GT, 8, SMSC, 8, continue_request(&peer, &ours, MAP_OP_MT_FORWARD_SM, p));
 	hlr_answers(B, IMSI_B, MSC_B);
 	msc_delivers(MSC_B, 3);
 
@@ -1025,11 +1033,7 @@ static void test_open_and_long(void)
 	peer = map_net_tid(0x703);
 	p = new_msg();
 	map_enc_sri_sm(p, MAP_TON_NATIONAL, MAP_NPI_ISDN, XU, true, MAP_TON_INTERNATIONAL, MAP_NPI_ISDN, SMSC);
-	msg = new_msg();
-	tcap_enc_continue_invoke(msg, &peer, &ours, 1, MAP_OP_SEND_ROUTING_INFO_FOR_SM, msgb_data(p), msgb_length(p));
-	msgb_free(p);
-	answer_op = MAP_OP_SEND_ROUTING_INFO_FOR_SM;
-	net_rx(XU, 6, SMSC, 8, msg);
+	net_rx(XU, 6, SMSC, 8, continue_request(&peer, &ours, MAP_OP_SEND_ROUTING_INFO_FOR_SM, p));
 
 	printf("\n== 140 octets of text and the Rel-7 elements: the forwarded MT-FSM does not fit one UDT"
 	       " (272-octet SIF), so it goes in XUDT segments\n");
