@@ -18,9 +18,6 @@ struct isup_grs {
 	uint8_t range;			/*!< circuits - 1; 0: a single circuit, reset with RSC */
 };
 
-/* at most 32 circuits per GRS (range 1..31, Q.763 §3.43) */
-#define GRS_MAX_CIRCUITS	32
-
 void isup_relay_set_admission(struct isup_relay *r, unsigned int max_calls, unsigned int max_rate, uint8_t cause)
 {
 	r->max_calls = max_calls;

@@ -40,8 +40,7 @@ static const struct maint_proc {
 	{ ISUP_MSGT_REL, ISUP_MSGT_RLC, 1, 5 },
 };
 
-/* at most 32 circuits per GRS (range 1..31, Q.763 §3.43) */
-#define GRS_MAX_CIRCUITS	32
+#define GRS_MAX_CIRCUITS	(ISUP_RANGE_MAX + 1)
 
 static const struct maint_proc *proc_of(uint8_t type)
 {
@@ -152,7 +151,7 @@ static int maint_start(struct isup_relay *r, uint8_t type, uint32_t dpc, uint16_
 	const struct maint_proc *p = proc_of(type);
 	struct isup_maint *mt, *old;
 
-	if (!p || p->type != type || (type == ISUP_MSGT_GRS ? range == 0 || range > 31 : range != 0))
+	if (!p || p->type != type || (type == ISUP_MSGT_GRS ? range == 0 || range > ISUP_RANGE_MAX : range != 0))
 		return -EINVAL;
 	/* a reset supersedes a release in progress */
 	if (type == ISUP_MSGT_RSC) {
@@ -272,7 +271,9 @@ void isup_maint_clear(struct isup_relay *r, bool all)
 	struct isup_maint *mt, *tmp;
 
 	llist_for_each_entry_safe(mt, tmp, &r->maint_pending, list) {
-		if (all || mt->type == ISUP_MSGT_RSC || mt->type == ISUP_MSGT_GRS || mt->type == ISUP_MSGT_REL)
+		/* a pending unblocking is done by the GRS after recovery as well (it ends the far
+		 * end's blocking of those circuits); a pending blocking goes on until acknowledged */
+		if (all || mt->type != ISUP_MSGT_BLO)
 			maint_free(mt);
 	}
 }

@@ -376,27 +376,69 @@ static void rx_rsc(struct isup_relay *r, struct isup_circuit *c, uint32_t opc)
 		isup_call_repeat(call, cg, "circuit reset before any backward message");
 }
 
+/* np700's IAMs kept for a repeat attempt while a group message is processed: repeated only once
+ * the whole range is done and acknowledged, so that no repeat seizes a circuit of that range */
+struct repeat_list {
+	unsigned int n;
+	struct {
+		struct isup_call *call;
+		struct isup_cgroup *cg;
+	} e[ISUP_RANGE_MAX + 1];
+};
+
+/* The far end's group message takes circuit \a c of the range from \a first: the call on it, if
+ * np700's unanswered IAM, may be repeated, unless its incoming leg is in the same range too (then
+ * the call ends with the range and is not touched again after the loop). */
+static bool may_repeat_in_range(const struct isup_circuit *c, uint32_t opc, uint16_t first, uint8_t range)
+{
+	const struct isup_leg *in = &c->call->in;
+
+	return !(in->busy && in->pc == opc && in->cic >= first && in->cic <= first + range);
+}
+
+static void repeat_add(struct repeat_list *l, struct isup_call *call, struct isup_cgroup *cg)
+{
+	if (cg && l->n < ARRAY_SIZE(l->e)) {
+		l->e[l->n].call = call;
+		l->e[l->n].cg = cg;
+		l->n++;
+	}
+}
+
+static void repeat_all(struct repeat_list *l, const char *why)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		isup_call_repeat(l->e[i].call, l->e[i].cg, why);
+}
+
 static int rx_grs(struct isup_relay *r, struct isup_cgroup *cg, uint32_t opc, struct isup_msg *m)
 {
 	struct isup_range_status rs, ans = {};
 	const struct isup_param *p = isup_msg_get(m, ISUP_PAR_RANGE_STATUS);
+	struct repeat_list rep = {};
 	unsigned int i;
 
-	if (!p || isup_range_status_decode(p->val, p->len, &rs) < 0 || rs.range == 0 || rs.range > 31)
+	if (!p || isup_range_status_decode(p->val, p->len, &rs) < 0 || rs.range == 0 || rs.range > ISUP_RANGE_MAX)
 		return -EINVAL;
 	ans.range = rs.range;
 	ans.has_status = true;
 	for (i = 0; i <= rs.range; i++) {
 		struct isup_circuit *c = isup_circuit_find(r, opc, m->cic + i, NULL);
+		struct isup_call *call;
 
 		if (!c)
 			continue;
-		circuit_reset(r, opc, c, false);
+		call = c->call;
+		/* as for RSC, np700's IAM before any backward message is repeated (Q.764 2.9.3.2) */
+		repeat_add(&rep, call, circuit_reset(r, opc, c, call && may_repeat_in_range(c, opc, m->cic, rs.range)));
 		/* GRA status: 1 = locally blocked for maintenance */
 		if (c->blk_local)
 			ans.status[i / 8] |= 1 << (i % 8);
 	}
 	send_range_msg(r, opc, m->cic, ISUP_MSGT_GRA, NULL, &ans);
+	repeat_all(&rep, "circuit group reset before any backward message");
 	return 0;
 }
 
@@ -410,7 +452,7 @@ static int rx_cqm(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 	unsigned int i;
 	int rc;
 
-	if (!p || isup_range_status_decode(p->val, p->len, &rs) < 0 || rs.range > 31)
+	if (!p || isup_range_status_decode(p->val, p->len, &rs) < 0 || rs.range > ISUP_RANGE_MAX)
 		return -EINVAL;
 	for (i = 0; i <= rs.range; i++) {
 		struct isup_circuit *c = isup_circuit_find(r, opc, m->cic + i, NULL);
@@ -445,13 +487,15 @@ static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 	const struct isup_param *t = isup_msg_get(m, ISUP_PAR_CGSMT);
 	bool block = m->type == ISUP_MSGT_CGB;
 	bool hw = t && (t->val[0] & 0x03) == 0x01;
+	struct repeat_list rep = {};
 	unsigned int i;
 
 	if (!p || !t || isup_range_status_decode(p->val, p->len, &rs) < 0 || !rs.has_status || rs.range == 0 ||
-	    rs.range > 31)
+	    rs.range > ISUP_RANGE_MAX)
 		return -EINVAL;
 	for (i = 0; i <= rs.range; i++) {
 		struct isup_circuit *c;
+		struct isup_call *call;
 
 		if (!(rs.status[i / 8] & (1 << (i % 8))))
 			continue;
@@ -459,13 +503,50 @@ static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 		if (!c)
 			continue;
 		c->blk_remote = block;
-		/* hardware failure oriented blocking ends the calls on those circuits (Q.764 §2.8.2) */
-		if (block && hw && c->call)
-			isup_call_leg_reset(c->call, c, 41, false);
+		call = c->call;
+		/* hardware failure oriented blocking ends the calls on those circuits without REL
+		 * (Q.764 2.8.2.3); np700's IAM before any backward message is repeated elsewhere */
+		if (block && hw && call)
+			repeat_add(&rep, call, isup_call_leg_reset(call, c, 41, may_repeat_in_range(c, opc, m->cic,
+												   rs.range)));
 	}
 	/* acknowledge with the same type indicator, range and status */
 	send_range_msg(r, opc, m->cic, block ? ISUP_MSGT_CGBA : ISUP_MSGT_CGUA, t->val, &rs);
+	repeat_all(&rep, "circuit group blocked (hardware) before any backward message");
+	/* maintenance oriented: as for BLO, the calls go on, but np700's IAM before any backward
+	 * message is released and repeated (Q.764 2.8.2.1); the circuits are blocked now, so no
+	 * repeat takes one of them */
+	for (i = 0; block && !hw && i <= rs.range; i++) {
+		struct isup_circuit *c;
+
+		if (!(rs.status[i / 8] & (1 << (i % 8))))
+			continue;
+		c = isup_circuit_find(r, opc, m->cic + i, NULL);
+		if (c && c->call)
+			isup_call_rx_blo(c->call, c);
+	}
 	return 0;
+}
+
+/* An acknowledgement np700 did not ask for: where the far end's idea of np700's blocking is not
+ * np700's, np700 says it again (Q.764 2.9.2.3 iv, v); otherwise it is discarded. */
+static void rx_unexpected_ack(struct isup_relay *r, struct isup_circuit *c, uint32_t opc, uint8_t type)
+{
+	uint8_t again = 0;
+
+	if (type == ISUP_MSGT_BLA && !c->blk_local)
+		again = ISUP_MSGT_UBL;
+	else if (type == ISUP_MSGT_UBA && c->blk_local)
+		again = ISUP_MSGT_BLO;
+	if (again) {
+		LOGP(DISUP, LOGL_NOTICE, "PC %u CIC %u: unexpected %s, the circuit is %sblocked here: %s\n", opc, c->cic,
+		     isup_msg_type_name(type), c->blk_local ? "" : "not ", isup_msg_type_name(again));
+		isup_maint_start(r, again, opc, c->cic, 0);
+		return;
+	}
+	isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
+	LOGP(DISUP, LOGL_INFO, "PC %u CIC %u: %s for nothing np700 sent, discarded\n", opc, c->cic,
+	     isup_msg_type_name(type));
 }
 
 static void rx_unknown_msg(struct isup_relay *r, struct isup_circuit *c, uint32_t opc, struct isup_msg *m,
@@ -609,11 +690,8 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 	case ISUP_MSGT_UBA:
 	case ISUP_MSGT_GRA:
 		/* the answer to np700's own blocking, unblocking or reset */
-		if (!isup_maint_rx_ack(r, opc, m)) {
-			isup_ctr_inc(r, ISUP_CTR_RX_DISCARDED);
-			LOGP(DISUP, LOGL_INFO, "PC %u CIC %u: %s for nothing np700 sent, discarded\n", opc, cic,
-			     isup_msg_type_name(type));
-		}
+		if (!isup_maint_rx_ack(r, opc, m))
+			rx_unexpected_ack(r, c, opc, type);
 		break;
 	case ISUP_MSGT_CGBA:
 	case ISUP_MSGT_CGUA:

@@ -526,9 +526,10 @@ static void test_supervision(void)
 	simple(PC_B, sent_cic(PC_B, ISUP_MSGT_REL), ISUP_MSGT_RLC);
 	simple(PC_B, 15, ISUP_MSGT_UBL);
 
-	printf("\n== CGB (hardware failure) releases a call on the group; CGU\n");
+	printf("\n== CGB (hardware failure) releases an alerting call on the group; CGU\n");
 	iam(PC_A, 13, X1, "13800138000");
 	out = last_cic;
+	acm(PC_B, out);
 	range_msg(PC_B, ISUP_MSGT_CGB, out, 7, true, 0x01, 1);
 	simple(PC_A, 13, ISUP_MSGT_RLC);
 	show();
@@ -660,6 +661,21 @@ static uint16_t alerting_call(uint16_t cic)
 	return out;
 }
 
+/* A calls X; before any backward message MSC-B sends the group message \a type (GRS: \a cgsmt < 0,
+ * no status; CGB: type indicator \a cgsmt, the first circuit marked) from the circuit of np700's
+ * IAM (returned in \a out) over \a range + 1 circuits; returns the CIC of the repeated IAM */
+static uint16_t group_msg_on_attempt(uint8_t type, uint8_t range, int cgsmt, uint16_t *out)
+{
+	uint16_t other;
+
+	iam(PC_A, 26, X1, "13800138000");
+	*out = last_cic;
+	range_msg(PC_B, type, *out, range, cgsmt >= 0, 0x01, cgsmt);
+	other = sent_cic(PC_B, ISUP_MSGT_IAM);
+	printf(" (the repeat attempt is on another circuit: %s)\n", other != *out ? "yes" : "no");
+	return other;
+}
+
 /* What a real exchange may send around a call (Q.764): a reset or UCIC answering np700's IAM, an
  * RLC without REL, UPT, CFN and USR/PAM on a call, a hop counter at its end. */
 static void test_peer_procedures(void)
@@ -686,6 +702,29 @@ static void test_peer_procedures(void)
 	printf(" (the repeat attempt is on another circuit: %s)\n", other != out ? "yes" : "no");
 	rel(PC_A, 26, 16, NULL);
 	simple(PC_B, other, ISUP_MSGT_RLC);
+	show();
+
+	printf("\n== GRS covering the circuit of np700's IAM before any backward message: GRA, then the IAM"
+	       " is repeated (Q.764 2.9.3.2)\n");
+	other = group_msg_on_attempt(ISUP_MSGT_GRS, 2, -1, &out);
+	rel(PC_A, 26, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+
+	printf("\n== CGB for hardware failure on the circuit of np700's IAM before any backward message: CGBA,"
+	       " the IAM is repeated on another circuit (Q.764 2.8.2)\n");
+	other = group_msg_on_attempt(ISUP_MSGT_CGB, 1, 1, &out);
+	rel(PC_A, 26, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+	range_msg(PC_B, ISUP_MSGT_CGU, out, 1, true, 0x01, 1);
+
+	printf("\n== CGB for maintenance on the circuit of np700's IAM before any backward message: CGBA, REL"
+	       " on that circuit, the IAM is repeated on another (Q.764 2.8.2.1)\n");
+	other = group_msg_on_attempt(ISUP_MSGT_CGB, 1, 0, &out);
+	simple(PC_B, out, ISUP_MSGT_RLC);
+	acm(PC_B, other);
+	rel(PC_A, 26, 16, NULL);
+	simple(PC_B, other, ISUP_MSGT_RLC);
+	range_msg(PC_B, ISUP_MSGT_CGU, out, 1, true, 0x01, 0);
 	show();
 
 	printf("\n== RLC from B on an answered call np700 did not release: A gets REL 31, the record"
@@ -804,8 +843,14 @@ static void test_maintenance(void)
 	       isup_relay_circuit_block(r, "msc-b", 40, true));
 	OSMO_ASSERT(isup_relay_circuit_block(r, "msc-b", 1, true) == 0);
 	advance(15);
+	printf("-- a BLA np700 did not ask for, on a circuit it has not blocked: UBL (Q.764 2.9.2.3 iv)\n");
 	simple(PC_B, 2, ISUP_MSGT_BLA);
+	simple(PC_B, 2, ISUP_MSGT_UBA);
 	simple(PC_B, 1, ISUP_MSGT_BLA);
+	printf("-- a second BLA on the blocked circuit is discarded\n");
+	simple(PC_B, 1, ISUP_MSGT_BLA);
+	printf("-- a UBA np700 did not ask for, on the blocked circuit: BLO again (Q.764 2.9.2.3 v)\n");
+	simple(PC_B, 1, ISUP_MSGT_UBA);
 	simple(PC_B, 1, ISUP_MSGT_BLA);
 	advance(15);
 	show();

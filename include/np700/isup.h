@@ -330,6 +330,9 @@ int isup_cause_encode(uint8_t *out, uint8_t location, uint8_t cause);
 /*! Decode a cause value. \returns 0 or -EINVAL. */
 int isup_cause_decode(const uint8_t *val, size_t len, uint8_t *location, uint8_t *cause);
 
+/*! Group messages (GRS, CGB, CGU, CQM) cover at most 32 circuits: range 1..31 (Q.763 §3.43). */
+#define ISUP_RANGE_MAX	31
+
 /*! Range and status (Q.763 §3.43): range is circuits-1; status is one bit per circuit (may be absent). */
 struct isup_range_status {
 	uint8_t range;

@@ -211,7 +211,7 @@ void isup_maint_far_reset(struct isup_relay *r, uint32_t dpc, uint16_t cic);
 bool isup_maint_rx_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m);
 /*! Reset every circuit of every group (GRS; RSC for one circuit), after start-up or link loss. */
 void isup_maint_reset_all(struct isup_relay *r);
-/*! Forget pending resets (\a all: blocking too), e.g. when the link is lost. */
+/*! Forget pending resets, releases and unblockings (\a all: blocking too), e.g. when the link is lost. */
 void isup_maint_clear(struct isup_relay *r, bool all);
 void isup_maint_init(struct isup_relay *r);
 void isup_maint_free(struct isup_relay *r);
