@@ -545,6 +545,13 @@ void isup_call_reattempt(struct isup_call *call)
 	isup_call_repeat(call, cg, "dual seizure lost");
 }
 
+bool isup_call_transient(const struct isup_call *call, const struct isup_circuit *c)
+{
+	const struct isup_leg *leg = c == call->in.circ ? &call->in : c == call->out.circ ? &call->out : NULL;
+
+	return leg && (leg->rel_sent || (leg == &call->out && !call->backward_seen));
+}
+
 bool isup_call_rx_blo(struct isup_call *call, struct isup_circuit *c)
 {
 	struct isup_cgroup *cg = call->out.cg;
@@ -585,8 +592,9 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 		isup_call_leg_reset(old, c, 41, false);
 		old = NULL;
 	}
-	/* an IAM on a circuit the far end had blocked unblocks it (Q.764 §2.8.2.3 iv) */
+	/* an IAM on a circuit the far end had blocked unblocks it, whichever blocking (Q.764 §2.8.2.3 iv) */
 	c->blk_remote = false;
+	c->blk_remote_hw = false;
 
 	call = call_alloc(r, cg, c, opc);
 	if (old)

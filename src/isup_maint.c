@@ -238,6 +238,11 @@ bool isup_maint_rx_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 	return true;
 }
 
+bool isup_maint_blocking_pending(struct isup_relay *r, uint32_t dpc, uint16_t cic)
+{
+	return maint_find(r, dpc, cic, ISUP_MSGT_BLO) || maint_find(r, dpc, cic, ISUP_MSGT_UBL);
+}
+
 void isup_maint_reset_all(struct isup_relay *r)
 {
 	struct isup_cgroup *cg;
@@ -251,8 +256,10 @@ void isup_maint_reset_all(struct isup_relay *r)
 			n = OSMO_MIN(GRS_MAX_CIRCUITS, cg->last - cic + 1);
 			/* the circuits are idle as far as np700 knows; a far end blocking is forgotten
 			 * too, the GRA tells it again (Q.764 §2.9.3.1 b) */
-			for (i = 0; i < n; i++)
+			for (i = 0; i < n; i++) {
 				cg->circ[cic - cg->first + i].blk_remote = false;
+				cg->circ[cic - cg->first + i].blk_remote_hw = false;
+			}
 			/* a group of one circuit is reset with RSC */
 			isup_maint_start(r, n == 1 ? ISUP_MSGT_RSC : ISUP_MSGT_GRS, cg->dpc, cic, n - 1);
 		}
@@ -328,6 +335,7 @@ int isup_relay_circuit_reset(struct isup_relay *r, const char *cgroup, uint16_t 
 		isup_call_leg_reset(c->call, c, 41, false);
 	c->state = ISUP_CIRC_IDLE;
 	c->blk_remote = false;
+	c->blk_remote_hw = false;
 	return isup_maint_start(r, ISUP_MSGT_RSC, cg->dpc, cic, 0);
 }
 

@@ -358,7 +358,9 @@ static struct isup_cgroup *circuit_reset(struct isup_relay *r, uint32_t opc, str
 
 	isup_maint_far_reset(r, opc, c->cic);
 	c->state = ISUP_CIRC_IDLE;
+	/* "if at the receiving end the circuit is remotely blocked, the reset removes that" (Q.763) */
 	c->blk_remote = false;
+	c->blk_remote_hw = false;
 	return cg;
 }
 
@@ -464,9 +466,20 @@ static int rx_cqm(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 			csi[i] = 0x03;
 			continue;
 		}
+		/* transient (all 0): an IAM or a REL (RSC) awaiting the first answer, a BLO or UBL
+		 * awaiting its acknowledgement (Q.764 2.9.3.2) */
+		if (c->resetting || (c->call && isup_call_transient(c->call, c)) ||
+		    isup_maint_blocking_pending(r, opc, c->cic)) {
+			csi[i] = 0x00;
+			continue;
+		}
 		dc = c->state == ISUP_CIRC_INCOMING ? 1 : c->state == ISUP_CIRC_OUTGOING ? 2 : 3;
 		ba = (c->blk_local ? 1 : 0) | (c->blk_remote ? 2 : 0);
-		csi[i] = (dc << 2) | ba;
+		/* FE, hardware blocking: np700 never blocks for hardware; a hardware blocked circuit
+		 * is reported idle (DC 11, Q.763 3.14 note) */
+		if (c->blk_remote_hw)
+			dc = 3;
+		csi[i] = (c->blk_remote_hw ? 0x20 : 0) | (dc << 2) | ba;
 	}
 	ans = talloc(r, struct isup_msg);
 	if (!ans)
@@ -502,7 +515,10 @@ static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 		c = isup_circuit_find(r, opc, m->cic + i, NULL);
 		if (!c)
 			continue;
-		c->blk_remote = block;
+		if (hw)
+			c->blk_remote_hw = block;
+		else
+			c->blk_remote = block;
 		call = c->call;
 		/* hardware failure oriented blocking ends the calls on those circuits without REL
 		 * (Q.764 2.8.2.3); np700's IAM before any backward message is repeated elsewhere */
@@ -671,6 +687,7 @@ int isup_relay_rx(struct isup_relay *r, uint32_t opc, uint32_t dpc, uint8_t sls,
 			isup_call_rx_blo(c->call, c);
 		break;
 	case ISUP_MSGT_UBL:
+		/* maintenance blocking only; a hardware blocking waits for its CGU */
 		c->blk_remote = false;
 		isup_relay_send_simple(r, opc, cic, ISUP_MSGT_UBA);
 		break;
@@ -776,7 +793,7 @@ void isup_relay_dump_circuits(struct isup_relay *r, bool all, isup_print_cb out,
 
 		for (i = 0; i < n; i++) {
 			busy += cg->circ[i].state != ISUP_CIRC_IDLE;
-			blocked += cg->circ[i].blk_local || cg->circ[i].blk_remote;
+			blocked += cg->circ[i].blk_local || cg->circ[i].blk_remote || cg->circ[i].blk_remote_hw;
 		}
 		snprintf(line, sizeof(line), "circuit-group %s DPC %s CIC %u-%u: %u circuits, %u busy, %u blocked",
 			 cg->name, isup_pc_str(r->variant, cg->dpc), cg->first, cg->last, n, busy, blocked);
@@ -784,11 +801,12 @@ void isup_relay_dump_circuits(struct isup_relay *r, bool all, isup_print_cb out,
 		for (i = 0; i < n; i++) {
 			struct isup_circuit *c = &cg->circ[i];
 
-			if (!all && c->state == ISUP_CIRC_IDLE && !c->blk_local && !c->blk_remote && !c->resetting)
+			if (!all && c->state == ISUP_CIRC_IDLE && !c->blk_local && !c->blk_remote && !c->blk_remote_hw &&
+			    !c->resetting)
 				continue;
-			snprintf(line, sizeof(line), "  CIC %u %s%s%s%s", c->cic, get_value_string(isup_circ_state_names,
+			snprintf(line, sizeof(line), "  CIC %u %s%s%s%s%s", c->cic, get_value_string(isup_circ_state_names,
 				 c->state), c->blk_local ? " blocked-locally" : "", c->blk_remote ? " blocked-remotely" : "",
-				 c->resetting ? " resetting" : "");
+				 c->blk_remote_hw ? " blocked-remotely-hardware" : "", c->resetting ? " resetting" : "");
 			if (c->call)
 				snprintf(line + strlen(line), sizeof(line) - strlen(line), " call %u", c->call->id);
 			out(priv, line);

@@ -522,6 +522,8 @@ static void test_supervision(void)
 	show();
 	range_msg(PC_B, ISUP_MSGT_CQM, 14, 3, false, 0, -1);
 	range_msg(PC_B, ISUP_MSGT_CQM, 30, 3, false, 0, -1);
+	printf("-- np700's IAM awaiting its first backward message: transient (00)\n");
+	range_msg(PC_B, ISUP_MSGT_CQM, sent_cic(PC_B, ISUP_MSGT_IAM), 0, false, 0, -1);
 	rel(PC_A, 15, 16, NULL);
 	simple(PC_B, sent_cic(PC_B, ISUP_MSGT_REL), ISUP_MSGT_RLC);
 	simple(PC_B, 15, ISUP_MSGT_UBL);
@@ -533,7 +535,14 @@ static void test_supervision(void)
 	range_msg(PC_B, ISUP_MSGT_CGB, out, 7, true, 0x01, 1);
 	simple(PC_A, 13, ISUP_MSGT_RLC);
 	show();
+	printf("-- CQM: hardware blocked remotely (FE 10), idle; the next circuit idle\n");
+	range_msg(PC_B, ISUP_MSGT_CQM, out, 1, false, 0, -1);
+	printf("-- UBL and a CGU for maintenance leave the hardware blocking; the CGU for hardware failure"
+	       " ends it\n");
+	simple(PC_B, out, ISUP_MSGT_UBL);
 	range_msg(PC_B, ISUP_MSGT_CGU, out, 7, true, 0x01, 0);
+	show();
+	range_msg(PC_B, ISUP_MSGT_CGU, out, 7, true, 0x01, 1);
 	show();
 
 	printf("\n== REL on an idle circuit is confirmed; RLC on an idle circuit is ignored\n");

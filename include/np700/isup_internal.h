@@ -28,7 +28,10 @@ struct isup_circuit {
 	uint16_t cic;
 	enum isup_circ_state state;
 	bool blk_local;		/*!< blocked by np700 (not used for new outgoing calls) */
-	bool blk_remote;	/*!< blocked by the far end (BLO/CGB): not used for outgoing calls */
+	bool blk_remote;	/*!< blocked for maintenance by the far end (BLO, CGB, UCIC): not used for
+				 *   outgoing calls */
+	bool blk_remote_hw;	/*!< blocked by the far end for a hardware failure (CGB type 01): the same,
+				 *   but ended only by CGU of that type (or a reset, or an IAM) */
 	bool resetting;		/*!< RSC or a call-less REL sent, RLC awaited: not used (isup_maint.c) */
 	struct isup_call *call;	/*!< the call holding the circuit, if any */
 };
@@ -209,6 +212,8 @@ int isup_maint_release(struct isup_relay *r, uint32_t dpc, uint16_t cic, uint8_t
 void isup_maint_far_reset(struct isup_relay *r, uint32_t dpc, uint16_t cic);
 /*! An RLC on an idle circuit, GRA, BLA or UBA: \returns true if it acknowledged a pending message. */
 bool isup_maint_rx_ack(struct isup_relay *r, uint32_t opc, struct isup_msg *m);
+/*! Whether np700's BLO or UBL on the circuit awaits its acknowledgement (a transient maintenance state). */
+bool isup_maint_blocking_pending(struct isup_relay *r, uint32_t dpc, uint16_t cic);
 /*! Reset every circuit of every group (GRS; RSC for one circuit), after start-up or link loss. */
 void isup_maint_reset_all(struct isup_relay *r);
 /*! Forget pending resets, releases and unblockings (\a all: blocking too), e.g. when the link is lost. */
@@ -292,6 +297,9 @@ void isup_call_reattempt(struct isup_call *call);
  *  the attempt there is released and the call tried again on another circuit (Q.764 §2.8.2.1).
  *  \returns true if so. */
 bool isup_call_rx_blo(struct isup_call *call, struct isup_circuit *c);
+/*! Whether the call is in a transient state on circuit \a c for a circuit query (Q.764 2.9.3.2): its
+ *  IAM sent there and no backward message yet, or its REL sent there and no RLC yet. */
+bool isup_call_transient(const struct isup_call *call, const struct isup_circuit *c);
 /*! The signalling link is gone: nothing can be sent; free both legs' circuits locally and end the
  *  call (the circuits are reset towards the peers by GRS when the link is back). */
 void isup_call_link_lost(struct isup_call *call);
