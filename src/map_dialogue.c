@@ -795,6 +795,31 @@ static void rx_dialogue(struct map_router *mr, const struct sccp_ind *ind, const
 	}
 }
 
+/* An undecodable Continue, End or Abort named one of np700's dialogues: the peer was answered (or
+ * needs no answer), and that dialogue is over. On the sender's side the relay ends with it; on the
+ * HLR's or MSC's side the sender gets a system failure now rather than at the timeout. */
+static void rx_undecodable(struct map_router *mr, const struct tcap_msg *m)
+{
+	struct map_txn *t;
+	bool out;
+
+	if (m->type == TCAP_BEGIN || !m->dtid.len || !(t = map_txn_find(mr, tcap_tid_get(&m->dtid), &out)))
+		return;
+	LOGP(DMAP, LOGL_NOTICE, "dialogue %u: undecodable %s from the %s, that dialogue is over\n", t->tid_in,
+	     get_value_string(tcap_msg_type_names, m->type), out ? "peer" : "sender");
+	if (out) {
+		t->peer_tid_out.len = 0;
+		if (t->state != MAP_TXN_WAIT_NEXT)
+			sms_out_failed(t, "undecodable answer", MAP_ERR_SYSTEM_FAILURE);
+		return;
+	}
+	t->peer_tid_in.len = 0;
+	if (t->kind != MAP_TXN_OPEN && t->state != MAP_TXN_WAIT_NEXT)
+		map_txn_record(t, CDR_OUT_FAILED, "undecodable message from the sender", -1);
+	map_txn_abort_out(t);
+	map_txn_free(t);
+}
+
 /* One of np700's own messages came back as UDTS/XUDTS: the peer is unreachable. */
 static void rx_returned(struct map_router *mr, const struct sccp_ind *ind)
 {
@@ -843,15 +868,17 @@ int map_router_sccp_rx(struct sccp_relay *r, const struct sccp_ind *ind, void *p
 		     osmo_hexdump_nospc(ind->data, ind->data_len > 64 ? 64 : ind->data_len));
 		/* answer what the decoder says, if the sender can be told: it waits in a Begin or
 		 * Continue, or in a message of an unknown type that names its otid (Q.774 §3.2.2.2) */
-		if ((m.type != TCAP_BEGIN && m.type != TCAP_CONTINUE &&
-		     m.err_pabort != TCAP_PABORT_UNRECOGNIZED_MSG_TYPE) || !m.otid.len || !(msg = map_msgb()))
-			return 0;
-		if (m.err_pabort >= 0 || m.err_problem_type < 0)
-			reply(mr, ind, msg, tcap_enc_pabort(msg, &m.otid, m.err_pabort >= 0 ? m.err_pabort :
-							    TCAP_PABORT_BADLY_FORMATTED_TX));
-		else
-			reply(mr, ind, msg, tcap_enc_end_reject(msg, &m.otid, begin_aare(&m, &acn), m.err_invoke_id,
-								m.err_problem_type, m.err_problem));
+		if ((m.type == TCAP_BEGIN || m.type == TCAP_CONTINUE ||
+		     m.err_pabort == TCAP_PABORT_UNRECOGNIZED_MSG_TYPE) && m.otid.len && (msg = map_msgb())) {
+			if (m.err_pabort >= 0 || m.err_problem_type < 0)
+				reply(mr, ind, msg, tcap_enc_pabort(msg, &m.otid, m.err_pabort >= 0 ? m.err_pabort :
+								    TCAP_PABORT_BADLY_FORMATTED_TX));
+			else
+				reply(mr, ind, msg, tcap_enc_end_reject(msg, &m.otid, begin_aare(&m, &acn),
+									m.err_invoke_id, m.err_problem_type,
+									m.err_problem));
+		}
+		rx_undecodable(mr, &m);
 		return 0;
 	}
 	switch (m.type) {

@@ -336,6 +336,32 @@ static struct msgb *end_result(int op, struct msgb *par, bool aare, int ac, int 
 	return msg;
 }
 
+/* a \a type (End 0x64, Continue 0x65: then with \a otid) to np700's last dialogue whose only
+ * component is a Return Result with its invoke id missing: undecodable (a general problem) */
+static struct msgb *bad_answer(uint8_t type, uint32_t otid)
+{
+	struct msgb *msg = new_msg();
+	uint8_t *p = msgb_put(msg, 2);
+
+	p[0] = type;
+	if (type == 0x65) {
+		uint8_t *o = msgb_put(msg, 6);
+
+		o[0] = 0x48;
+		o[1] = 4;
+		osmo_store32be(otid, o + 2);
+	}
+	p = msgb_put(msg, 2 + last_otid.len);
+	p[0] = 0x49;
+	p[1] = last_otid.len;
+	memcpy(p + 2, last_otid.v, last_otid.len);
+	/* component portion { returnResultLast { opcode-less, invoke id absent: a NULL instead } } */
+	p = msgb_put(msg, 6);
+	memcpy(p, "\x6c\x04\xa2\x02\x05\x00", 6);
+	msgb_data(msg)[1] = msgb_length(msg) - 2;
+	return msg;
+}
+
 static struct msgb *end_error(int err, int ac, int version)
 {
 	struct msgb *msg = new_msg();
@@ -605,6 +631,18 @@ static void test_mt(void)
 	hlr_answers(B, IMSI_B, MSC_B);
 	printf("MSC: absentSubscriberSM\n");
 	net_rx(NP_GT, 8, MSC_B, 8, end_error(MAP_ERR_ABSENT_SUBSCRIBER_SM, MAP_AC_SHORT_MSG_MT_RELAY, 3));
+
+	printf("\n== MSC answers with an undecodable End: the SMSC gets systemFailure at once\n");
+	smsc_sri_sm_keep(0x264, X1);
+	smsc_mt(0x265, 3, corr_imsi, A, -1, 0, 0, false);
+	hlr_answers(B, IMSI_B, MSC_B);
+	net_rx(NP_GT, 8, MSC_B, 8, bad_answer(0x64, 0));
+
+	printf("\n== HLR answers with an undecodable Continue: End with a Reject to the HLR, systemFailure"
+	       " to the SMSC at once\n");
+	smsc_sri_sm_keep(0x268, X1);
+	smsc_mt(0x269, 3, corr_imsi, A, -1, 0, 0, false);
+	net_rx(NP_GT, 8, B, 6, bad_answer(0x65, 0x4c520001));
 
 	printf("\n== peer timeout (HLR silent)\n");
 	smsc_sri_sm_keep(0x270, X1);
