@@ -2,6 +2,7 @@
 # ISUP relay end to end, run INSIDE User-Mode Linux by tests/uml/uml_run.sh (issue 3 item 8):
 # circuit supervision from either switch while a call is up (RSC, GRS/GRA) releasing the other
 # leg, a BLO on np700's unanswered IAM (REL there, repeat attempt elsewhere: Q.764 §2.8.2.1),
+# a GRS over np700's unanswered IAM (GRA, then the repeat attempt: Q.764 §2.9.3.2),
 # and dual seizure of np700's outgoing circuit (Q.764 §2.10.1.4), both when np700 controls
 # the circuit (odd CICs: 1.1.1 has the lower point code) and when the far switch does.
 set -u
@@ -126,6 +127,31 @@ check "  A's REL answered with RLC" sw_got swa RLC 7
 check "  B receives REL on the new circuit" sw_got swb REL "$bcic2"
 sw swb "isup np700 $bcic UBL"
 check "  B's UBL answered with UBA" sw_got swb UBA "$bcic"
+check "  np700 has no call and no busy circuit left" wait_for 5 eval "calls_idle && circuits_idle"
+
+log "GRS from B over the circuit of np700's IAM before any backward message: GRA, then the IAM again (Q.764 2.9.3.2)"
+sw_mark swa swb
+sw swa "iam np700 9 $X_AXB $A_NUM"
+iam=$(sw_wait swb IAM)
+bcic=$(field "$iam" cic)
+echo "  np700 seized CIC $bcic towards B"
+sw_mark swb
+# GRS on that CIC, range and status: length 1, range 1 (2 circuits)
+sw swb "isup np700 $bcic 17010101"
+gra=$(sw_wait swb GRA "$bcic")
+check "  B receives GRA on CIC $bcic" test -n "$gra"
+iam2=$(sw_wait swb IAM)
+bcic2=$(field "$iam2" cic)
+[ -n "$bcic2" ] && sw swb "isup np700 $bcic2 ACM"
+echo "  np700 re-attempted on CIC $bcic2: $(dec "$iam2")"
+check "  and the IAM again" test -n "$iam2"
+expect_eq "  with the same called and calling number" "$(dec "$iam2" called)/$(dec "$iam2" calling)" \
+	"$(dec "$iam" called)/$(dec "$iam" calling)"
+check "  no REL towards A" sw_none swa REL 100
+check "  the call goes on: A receives ACM" sw_got swa ACM 9
+sw swa "isup np700 9 REL"
+check "  A's REL answered with RLC" sw_got swa RLC 9
+check "  B receives REL on the new circuit" sw_got swb REL "$bcic2"
 check "  np700 has no call and no busy circuit left" wait_for 5 eval "calls_idle && circuits_idle"
 
 log "dual seizure on an even CIC (C controls it): np700 backs off and seizes another circuit"
