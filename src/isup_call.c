@@ -593,8 +593,7 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 		old = NULL;
 	}
 	/* an IAM on a circuit the far end had blocked unblocks it, whichever blocking (Q.764 §2.8.2.3 iv) */
-	c->blk_remote = false;
-	c->blk_remote_hw = false;
+	isup_circuit_unblock_remote(c);
 
 	call = call_alloc(r, cg, c, opc);
 	if (old)

@@ -179,8 +179,7 @@ struct isup_circuit *isup_circuit_hunt(struct isup_cgroup *cg, uint32_t own_pc)
 		for (i = 1; i <= n; i++) {
 			struct isup_circuit *c = &cg->circ[(cg->hunt + i) % n];
 
-			if (c->state != ISUP_CIRC_IDLE || c->call || c->blk_local || c->blk_remote || c->blk_remote_hw ||
-			    c->resetting)
+			if (c->state != ISUP_CIRC_IDLE || c->call || isup_circuit_blocked(c) || c->resetting)
 				continue;
 			if (pass == 0 && !isup_circuit_controls(own_pc, cg->dpc, c->cic))
 				continue;

@@ -256,10 +256,8 @@ void isup_maint_reset_all(struct isup_relay *r)
 			n = OSMO_MIN(GRS_MAX_CIRCUITS, cg->last - cic + 1);
 			/* the circuits are idle as far as np700 knows; a far end blocking is forgotten
 			 * too, the GRA tells it again (Q.764 §2.9.3.1 b) */
-			for (i = 0; i < n; i++) {
-				cg->circ[cic - cg->first + i].blk_remote = false;
-				cg->circ[cic - cg->first + i].blk_remote_hw = false;
-			}
+			for (i = 0; i < n; i++)
+				isup_circuit_unblock_remote(&cg->circ[cic - cg->first + i]);
 			/* a group of one circuit is reset with RSC */
 			isup_maint_start(r, n == 1 ? ISUP_MSGT_RSC : ISUP_MSGT_GRS, cg->dpc, cic, n - 1);
 		}
@@ -334,8 +332,7 @@ int isup_relay_circuit_reset(struct isup_relay *r, const char *cgroup, uint16_t 
 	if (c->call)
 		isup_call_leg_reset(c->call, c, 41, false);
 	c->state = ISUP_CIRC_IDLE;
-	c->blk_remote = false;
-	c->blk_remote_hw = false;
+	isup_circuit_unblock_remote(c);
 	return isup_maint_start(r, ISUP_MSGT_RSC, cg->dpc, cic, 0);
 }
 

@@ -359,8 +359,7 @@ static struct isup_cgroup *circuit_reset(struct isup_relay *r, uint32_t opc, str
 	isup_maint_far_reset(r, opc, c->cic);
 	c->state = ISUP_CIRC_IDLE;
 	/* "if at the receiving end the circuit is remotely blocked, the reset removes that" (Q.763) */
-	c->blk_remote = false;
-	c->blk_remote_hw = false;
+	isup_circuit_unblock_remote(c);
 	return cg;
 }
 
@@ -493,6 +492,15 @@ static int rx_cqm(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 	return rc;
 }
 
+/* circuit \a i of a CGB/CGU's range if its status bit is set and np700 has it, else NULL */
+static struct isup_circuit *range_circuit(struct isup_relay *r, uint32_t opc, const struct isup_msg *m,
+					  const struct isup_range_status *rs, unsigned int i)
+{
+	if (!(rs->status[i / 8] & (1 << (i % 8))))
+		return NULL;
+	return isup_circuit_find(r, opc, m->cic + i, NULL);
+}
+
 static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 {
 	struct isup_range_status rs;
@@ -507,12 +515,9 @@ static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 	    rs.range > ISUP_RANGE_MAX)
 		return -EINVAL;
 	for (i = 0; i <= rs.range; i++) {
-		struct isup_circuit *c;
+		struct isup_circuit *c = range_circuit(r, opc, m, &rs, i);
 		struct isup_call *call;
 
-		if (!(rs.status[i / 8] & (1 << (i % 8))))
-			continue;
-		c = isup_circuit_find(r, opc, m->cic + i, NULL);
 		if (!c)
 			continue;
 		if (hw)
@@ -533,11 +538,8 @@ static int rx_cgb_cgu(struct isup_relay *r, uint32_t opc, struct isup_msg *m)
 	 * message is released and repeated (Q.764 2.8.2.1); the circuits are blocked now, so no
 	 * repeat takes one of them */
 	for (i = 0; block && !hw && i <= rs.range; i++) {
-		struct isup_circuit *c;
+		struct isup_circuit *c = range_circuit(r, opc, m, &rs, i);
 
-		if (!(rs.status[i / 8] & (1 << (i % 8))))
-			continue;
-		c = isup_circuit_find(r, opc, m->cic + i, NULL);
 		if (c && c->call)
 			isup_call_rx_blo(c->call, c);
 	}
@@ -793,7 +795,7 @@ void isup_relay_dump_circuits(struct isup_relay *r, bool all, isup_print_cb out,
 
 		for (i = 0; i < n; i++) {
 			busy += cg->circ[i].state != ISUP_CIRC_IDLE;
-			blocked += cg->circ[i].blk_local || cg->circ[i].blk_remote || cg->circ[i].blk_remote_hw;
+			blocked += isup_circuit_blocked(&cg->circ[i]);
 		}
 		snprintf(line, sizeof(line), "circuit-group %s DPC %s CIC %u-%u: %u circuits, %u busy, %u blocked",
 			 cg->name, isup_pc_str(r->variant, cg->dpc), cg->first, cg->last, n, busy, blocked);
@@ -801,8 +803,7 @@ void isup_relay_dump_circuits(struct isup_relay *r, bool all, isup_print_cb out,
 		for (i = 0; i < n; i++) {
 			struct isup_circuit *c = &cg->circ[i];
 
-			if (!all && c->state == ISUP_CIRC_IDLE && !c->blk_local && !c->blk_remote && !c->blk_remote_hw &&
-			    !c->resetting)
+			if (!all && c->state == ISUP_CIRC_IDLE && !isup_circuit_blocked(c) && !c->resetting)
 				continue;
 			snprintf(line, sizeof(line), "  CIC %u %s%s%s%s%s", c->cic, get_value_string(isup_circ_state_names,
 				 c->state), c->blk_local ? " blocked-locally" : "", c->blk_remote ? " blocked-remotely" : "",

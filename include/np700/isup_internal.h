@@ -36,6 +36,19 @@ struct isup_circuit {
 	struct isup_call *call;	/*!< the call holding the circuit, if any */
 };
 
+/*! Blocked for new outgoing calls, by np700 or by the far end. */
+static inline bool isup_circuit_blocked(const struct isup_circuit *c)
+{
+	return c->blk_local || c->blk_remote || c->blk_remote_hw;
+}
+
+/*! The far end's blocking, of either kind, is over (a reset, an IAM on the circuit). */
+static inline void isup_circuit_unblock_remote(struct isup_circuit *c)
+{
+	c->blk_remote = false;
+	c->blk_remote_hw = false;
+}
+
 struct isup_cgroup {
 	struct llist_head list;		/*!< in isup_relay.cgroups */
 	struct isup_relay *r;
