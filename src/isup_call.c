@@ -108,6 +108,19 @@ static int scrub(struct isup_call *call, struct isup_msg *m, bool forward)
 
 /* --- legs --- */
 
+/* the leg of \a call on circuit \a c, or NULL */
+static struct isup_leg *leg_on(struct isup_call *call, const struct isup_circuit *c)
+{
+	return c == call->in.circ ? &call->in : c == call->out.circ ? &call->out : NULL;
+}
+
+/* np700's IAM is out and nothing has come back for it yet: what a reset, a blocking or a dual
+ * seizure on its circuit turns into a repeat attempt */
+static bool attempt_unanswered(const struct isup_call *call)
+{
+	return !call->backward_seen && !call->out.rel_sent;
+}
+
 static struct isup_leg *other_leg(struct isup_leg *leg)
 {
 	return leg->side == ISUP_LEG_IN ? &leg->call->out : &leg->call->in;
@@ -545,9 +558,9 @@ void isup_call_reattempt(struct isup_call *call)
 	isup_call_repeat(call, cg, "dual seizure lost");
 }
 
-bool isup_call_transient(const struct isup_call *call, const struct isup_circuit *c)
+bool isup_call_transient(struct isup_call *call, const struct isup_circuit *c)
 {
-	const struct isup_leg *leg = c == call->in.circ ? &call->in : c == call->out.circ ? &call->out : NULL;
+	const struct isup_leg *leg = leg_on(call, c);
 
 	return leg && (leg->rel_sent || (leg == &call->out && !call->backward_seen));
 }
@@ -557,7 +570,7 @@ bool isup_call_rx_blo(struct isup_call *call, struct isup_circuit *c)
 	struct isup_cgroup *cg = call->out.cg;
 	uint32_t pc = call->out.pc;
 
-	if (call->out.circ != c || call->backward_seen || call->out.rel_sent)
+	if (call->out.circ != c || !attempt_unanswered(call))
 		return false;
 	/* the far end blocked the circuit of our IAM before answering it: that attempt is released
 	 * in the normal manner (REL, T1/T5, by isup_maint.c as no call holds the circuit any more)
@@ -574,7 +587,7 @@ void isup_call_rx_iam(struct isup_relay *r, struct isup_cgroup *cg, struct isup_
 	struct isup_call *old = c->call, *call;
 	struct isup_number n;
 
-	if (old && c->state == ISUP_CIRC_OUTGOING && !old->backward_seen && !old->out.rel_sent) {
+	if (old && c->state == ISUP_CIRC_OUTGOING && attempt_unanswered(old)) {
 		isup_ctr_inc(r, ISUP_CTR_DUAL_SEIZURE);
 		if (isup_circuit_controls(r->own_pc, opc, c->cic)) {
 			/* we control this circuit: the other side backs off and re-attempts */
@@ -773,7 +786,7 @@ static void rx_rlc(struct isup_call *call, struct isup_leg *from)
 void isup_call_rx(struct isup_call *call, struct isup_circuit *c, struct isup_msg *m, const uint8_t *data,
 		  size_t len)
 {
-	struct isup_leg *from = c == call->in.circ ? &call->in : c == call->out.circ ? &call->out : NULL;
+	struct isup_leg *from = leg_on(call, c);
 	struct isup_rx rx = { .m = m, .data = data, .len = len };
 
 	if (!from) {
@@ -786,13 +799,13 @@ void isup_call_rx(struct isup_call *call, struct isup_circuit *c, struct isup_ms
 struct isup_cgroup *isup_call_leg_reset(struct isup_call *call, struct isup_circuit *c, uint8_t cause,
 					bool may_repeat)
 {
-	struct isup_leg *leg = c == call->in.circ ? &call->in : c == call->out.circ ? &call->out : NULL;
+	struct isup_leg *leg = leg_on(call, c);
 	struct isup_cgroup *cg;
 
 	if (!leg)
 		return NULL;
 	LOGPFSML(call->fi, LOGL_NOTICE, "circuit PC %u CIC %u reset by the far end\n", leg->pc, leg->cic);
-	if (may_repeat && leg == &call->out && !call->backward_seen && !leg->rel_sent) {
+	if (may_repeat && leg == &call->out && attempt_unanswered(call)) {
 		/* np700's IAM before any backward message: the call is kept for a repeat attempt
 		 * (Q.764 §2.9.3.1) once the caller has answered the reset */
 		cg = leg->cg;

@@ -747,6 +747,18 @@ static void rx_in_continue(struct map_txn *t, const struct tcap_msg *m)
 	sms_mt_next(t, m, c, &f);
 }
 
+/* The sender's dialogue is over (it ended or aborted, or np700 answered its last message): the
+ * relay ends, a record says \a why unless none was due (no request yet, or between two messages),
+ * and the HLR/MSC side is U-Aborted if open. */
+static void in_dialogue_over(struct map_txn *t, const char *why)
+{
+	t->peer_tid_in.len = 0;
+	if (t->kind != MAP_TXN_OPEN && t->state != MAP_TXN_WAIT_NEXT)
+		map_txn_record(t, CDR_OUT_FAILED, why, -1);
+	map_txn_abort_out(t);
+	map_txn_free(t);
+}
+
 static void rx_dialogue(struct map_router *mr, const struct sccp_ind *ind, const struct tcap_msg *m)
 {
 	struct map_txn *t;
@@ -777,7 +789,7 @@ static void rx_dialogue(struct map_router *mr, const struct sccp_ind *ind, const
 		}
 		LOGP(DMAP, LOGL_INFO, "dialogue %u: %s before any request\n", t->tid_in,
 		     get_value_string(tcap_msg_type_names, m->type));
-		map_txn_free(t);
+		in_dialogue_over(t, NULL);
 		return;
 	}
 	switch (m->type) {
@@ -788,10 +800,7 @@ static void rx_dialogue(struct map_router *mr, const struct sccp_ind *ind, const
 		/* the sender ended or aborted: nothing to answer any more */
 		LOGP(DMAP, LOGL_INFO, "SMS dialogue %u: %s from the sender\n", t->tid_in,
 		     get_value_string(tcap_msg_type_names, m->type));
-		if (t->state != MAP_TXN_WAIT_NEXT)
-			map_txn_record(t, CDR_OUT_FAILED, "sender aborted", -1);
-		map_txn_abort_out(t);
-		map_txn_free(t);
+		in_dialogue_over(t, "sender aborted");
 	}
 }
 
@@ -807,17 +816,10 @@ static void rx_undecodable(struct map_router *mr, const struct tcap_msg *m)
 		return;
 	LOGP(DMAP, LOGL_NOTICE, "dialogue %u: undecodable %s from the %s, that dialogue is over\n", t->tid_in,
 	     get_value_string(tcap_msg_type_names, m->type), out ? "peer" : "sender");
-	if (out) {
-		t->peer_tid_out.len = 0;
-		if (t->state != MAP_TXN_WAIT_NEXT)
-			sms_out_failed(t, "undecodable answer", MAP_ERR_SYSTEM_FAILURE);
-		return;
-	}
-	t->peer_tid_in.len = 0;
-	if (t->kind != MAP_TXN_OPEN && t->state != MAP_TXN_WAIT_NEXT)
-		map_txn_record(t, CDR_OUT_FAILED, "undecodable message from the sender", -1);
-	map_txn_abort_out(t);
-	map_txn_free(t);
+	if (out)
+		sms_out_gone(t, "undecodable answer");
+	else
+		in_dialogue_over(t, "undecodable message from the sender");
 }
 
 /* One of np700's own messages came back as UDTS/XUDTS: the peer is unreachable. */

@@ -166,6 +166,8 @@ void sms_mo_rx(struct map_router *mr, const struct sccp_ind *ind, const struct t
 /* the outgoing dialogue answered / failed (sms_router.c; MO answers are relayed the same way) */
 void sms_out_rx(struct map_txn *t, const struct tcap_msg *m);
 void sms_out_failed(struct map_txn *t, const char *why, int error);
+/* the HLR's/MSC's/SMSC's dialogue is over without an answer: the sender gets systemFailure */
+void sms_out_gone(struct map_txn *t, const char *why);
 /* forward the prepared forwardSM (param_in with ui_new, DA as given) on the outgoing side */
 int sms_forward(struct map_txn *t, const char *da_imsi);
 /* end the transaction: answer the sender with \a error (0: nothing to answer), close the

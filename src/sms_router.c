@@ -466,8 +466,7 @@ void sms_out_rx(struct map_txn *t, const struct tcap_msg *m)
 	if (m->type == TCAP_ABORT) {
 		if (fallback(t, m) == 0)
 			return;
-		t->peer_tid_out.len = 0;
-		sms_out_failed(t, m->p_abort_present ? "peer P-Abort" : "peer U-Abort", MAP_ERR_SYSTEM_FAILURE);
+		sms_out_gone(t, m->p_abort_present ? "peer P-Abort" : "peer U-Abort");
 		return;
 	}
 	if (m->type == TCAP_END)
@@ -476,6 +475,14 @@ void sms_out_rx(struct map_txn *t, const struct tcap_msg *m)
 		hlr_answer(t, m, c);
 	else
 		fwd_answer(t, m, c);
+}
+
+void sms_out_gone(struct map_txn *t, const char *why)
+{
+	t->peer_tid_out.len = 0;
+	/* between two messages of "more messages to send" the next one opens a new dialogue */
+	if (t->state != MAP_TXN_WAIT_NEXT)
+		sms_out_failed(t, why, MAP_ERR_SYSTEM_FAILURE);
 }
 
 void sms_out_failed(struct map_txn *t, const char *why, int error)

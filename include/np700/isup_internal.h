@@ -294,8 +294,6 @@ void isup_call_reject_malformed(struct isup_relay *r, struct isup_cgroup *cg, st
 /*! A call-related message on a circuit held by a call. */
 void isup_call_rx(struct isup_call *call, struct isup_circuit *circ, struct isup_msg *m, const uint8_t *data,
 		  size_t len);
-/*! The far end reset/blocked-by-hardware the circuit of one leg: that leg is gone without RLC,
- *  release the other one with \a cause. */
 /*! The far end reset \a circ (RSC, GRS, hardware CGB, UCIC): the leg on it is free. If \a may_repeat
  *  and the leg carries np700's IAM that has had no backward message, the call is kept and the group
  *  to repeat it in is returned (call isup_call_repeat() once the reset is answered); otherwise the
@@ -312,7 +310,7 @@ void isup_call_reattempt(struct isup_call *call);
 bool isup_call_rx_blo(struct isup_call *call, struct isup_circuit *c);
 /*! Whether the call is in a transient state on circuit \a c for a circuit query (Q.764 2.9.3.2): its
  *  IAM sent there and no backward message yet, or its REL sent there and no RLC yet. */
-bool isup_call_transient(const struct isup_call *call, const struct isup_circuit *c);
+bool isup_call_transient(struct isup_call *call, const struct isup_circuit *c);
 /*! The signalling link is gone: nothing can be sent; free both legs' circuits locally and end the
  *  call (the circuits are reset towards the peers by GRS when the link is back). */
 void isup_call_link_lost(struct isup_call *call);

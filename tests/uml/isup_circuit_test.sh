@@ -33,6 +33,37 @@ answered() {
 	check "  A's call on CIC $1 reaches B on CIC $bcic and is answered" sw_got swa ANM "$1"
 }
 
+# attempt CIC: A calls X on CIC; np700's IAM reaches B, which does not answer it yet; $iam := that
+# IAM, $bcic := its CIC
+attempt() {
+	sw_mark swa swb
+	sw swa "iam np700 $1 $X_AXB $A_NUM"
+	iam=$(sw_wait swb IAM)
+	bcic=$(field "$iam" cic)
+	echo "  np700 seized CIC $bcic towards B"
+	sw_mark swb
+}
+
+# repeated CIC [other]: np700 repeats the IAM of attempt() (on another circuit than $bcic: other),
+# B alerts at once, A gets the ACM; $bcic2 := the CIC of the repeat
+repeated() {
+	local iam2
+	iam2=$(sw_wait swb IAM)
+	bcic2=$(field "$iam2" cic)
+	# B answers at once: T7 (20 s) runs from the repeat attempt, and decoding is slow in a busy UML
+	[ -n "$bcic2" ] && sw swb "isup np700 $bcic2 ACM"
+	echo "  np700 re-attempted on CIC $bcic2: $(dec "$iam2")"
+	if [ "${2:-}" = other ]; then
+		check "  and the IAM again on another circuit" test -n "$iam2" -a "$bcic2" != "$bcic"
+	else
+		check "  and the IAM again" test -n "$iam2"
+	fi
+	expect_eq "  with the same called and calling number" "$(dec "$iam2" called)/$(dec "$iam2" calling)" \
+		"$(dec "$iam" called)/$(dec "$iam" calling)"
+	check "  no REL towards A" sw_none swa REL 100
+	check "  the call goes on: A receives ACM" sw_got swa ACM "$1"
+}
+
 circuits_idle() {
 	[ "$(np700_vty "show circuits" | grep -cE 'msc-[ab] .* 0 busy')" = 2 ]
 }
@@ -99,27 +130,13 @@ ds=$(np700_ctr call:dual_seizure)
 expect_eq "  np700 counted the dual seizure" "$ds" 1
 
 log "BLO from B on the circuit of np700's IAM before any backward message: the attempt is released, the call tried on another circuit (Q.764 2.8.2.1)"
-sw_mark swa swb
-sw swa "iam np700 7 $X_AXB $A_NUM"
-iam=$(sw_wait swb IAM)
-bcic=$(field "$iam" cic)
-echo "  np700 seized CIC $bcic towards B"
-sw_mark swb
+attempt 7
 sw swb "isup np700 $bcic BLO"
 check "  B receives BLA" sw_got swb BLA "$bcic"
 rel=$(sw_wait swb REL "$bcic")
 echo "  at swb: $(dec "$rel")"
 check "  and REL on that circuit" test -n "$rel"
-iam2=$(sw_wait swb IAM)
-bcic2=$(field "$iam2" cic)
-# B answers at once: T7 (20 s) runs from the repeat attempt, and decoding is slow in a busy UML
-[ -n "$bcic2" ] && sw swb "isup np700 $bcic2 ACM"
-echo "  np700 re-attempted on CIC $bcic2: $(dec "$iam2")"
-check "  and the IAM again on another circuit" test -n "$iam2" -a "$bcic2" != "$bcic"
-expect_eq "  with the same called and calling number" "$(dec "$iam2" called)/$(dec "$iam2" calling)" \
-	"$(dec "$iam" called)/$(dec "$iam" calling)"
-check "  no REL towards A" sw_none swa REL 100
-check "  the call goes on on the new circuit: A receives ACM" sw_got swa ACM 7
+repeated 7 other
 sw swb "isup np700 $bcic2 ANM"
 check "  and ANM" sw_got swa ANM 7
 sw swa "isup np700 7 REL"
@@ -130,25 +147,12 @@ check "  B's UBL answered with UBA" sw_got swb UBA "$bcic"
 check "  np700 has no call and no busy circuit left" wait_for 5 eval "calls_idle && circuits_idle"
 
 log "GRS from B over the circuit of np700's IAM before any backward message: GRA, then the IAM again (Q.764 2.9.3.2)"
-sw_mark swa swb
-sw swa "iam np700 9 $X_AXB $A_NUM"
-iam=$(sw_wait swb IAM)
-bcic=$(field "$iam" cic)
-echo "  np700 seized CIC $bcic towards B"
-sw_mark swb
+attempt 9
 # GRS on that CIC, range and status: length 1, range 1 (2 circuits)
 sw swb "isup np700 $bcic 17010101"
 gra=$(sw_wait swb GRA "$bcic")
 check "  B receives GRA on CIC $bcic" test -n "$gra"
-iam2=$(sw_wait swb IAM)
-bcic2=$(field "$iam2" cic)
-[ -n "$bcic2" ] && sw swb "isup np700 $bcic2 ACM"
-echo "  np700 re-attempted on CIC $bcic2: $(dec "$iam2")"
-check "  and the IAM again" test -n "$iam2"
-expect_eq "  with the same called and calling number" "$(dec "$iam2" called)/$(dec "$iam2" calling)" \
-	"$(dec "$iam" called)/$(dec "$iam" calling)"
-check "  no REL towards A" sw_none swa REL 100
-check "  the call goes on: A receives ACM" sw_got swa ACM 9
+repeated 9
 sw swa "isup np700 9 REL"
 check "  A's REL answered with RLC" sw_got swa RLC 9
 check "  B receives REL on the new circuit" sw_got swb REL "$bcic2"
